@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   - create .venv on first use, install gymlab, run the main job
+#   make test   - the same set-up, then lint (ruff) and the test suite
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: install demo test test-slow bench clean
+
+install: $(STAMP)
+
+# torch first, pinned to the CPU build: stable-baselines3 needs torch, and an
+# unpinned torch pulls a multi-GB CUDA build that a CPU-only laptop never uses.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/gymlab coins solve --coins 10,60,100 --amount 120
+	$(VENV)/bin/gymlab coins check --coins 1,3,4
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -m "not slow" -n 2 -q
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,2 @@
+"""Running, recording, comparing and showing: the `gymlab` CLI, the experiment runner,
+results, plots and reports."""

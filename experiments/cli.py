@@ -1,0 +1,69 @@
+"""The `gymlab` command: a thin layer that parses, calls the Python API and prints.
+
+Errors: any :class:`envs.GymlabError` raised below becomes one line on stderr and exit
+code 2, with no traceback (``gymlab --debug …`` shows it).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from envs.errors import GymlabError
+from experiments.commands import coins, demo, envs_cmd, lessons, runs, track, tsp
+
+_DEBUG = {"on": False}
+
+
+class GymlabGroup(TyperGroup):
+    """The root command group: turns bad input into a one-line error and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (GymlabError, FileNotFoundError, IsADirectoryError, PermissionError) as error:
+            if _DEBUG["on"]:
+                raise
+            click.echo(f"error: {_one_line(error)}", err=True)
+            ctx.exit(2)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or 'cannot open'}: {error.filename}"
+    return " ".join(str(error).split())
+
+
+app = typer.Typer(
+    cls=GymlabGroup,
+    name="gymlab",
+    help="gymlab: greedy vs search vs learning, measured and plotted on a laptop CPU.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    _DEBUG["on"] = debug
+
+
+envs_cmd.register(app)
+app.add_typer(coins.app, name="coins", help="Coin change: greedy vs dynamic programming vs Q-learning.")
+app.add_typer(tsp.app, name="tsp", help="Travelling salesperson: nearest neighbour, restarts, 2-opt, exact.")
+app.add_typer(track.app, name="track", help="TrackRacer: DeepRacer-style tracks, reward functions, baselines.")
+runs.register(app)
+app.add_typer(demo.app, name="demo", help="Learning demos: gradient descent, regression, k-means, sampling.")
+app.add_typer(lessons.app, name="lessons", help="The numbered lessons: list and run them.")
+
+
+def main() -> None:
+    """Console entry point (``gymlab``)."""
+    sys.exit(app())

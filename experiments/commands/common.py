@@ -1,0 +1,66 @@
+"""Small parsing and printing helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from envs.errors import GymlabError
+from experiments.io import to_json
+
+JsonOption = typer.Option("--json", help="Print exactly one JSON document on stdout, nothing else.")
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as the one JSON document of a ``--json`` command."""
+    typer.echo(to_json(data))
+
+
+def parse_int_list(text: str, what: str) -> list[int]:
+    """``"1,3,4"`` → ``[1, 3, 4]``, or a one-line error naming ``what``."""
+    items = [item.strip() for item in text.split(",")]
+    if not text.strip() or any(item == "" for item in items):
+        raise GymlabError(f"{what} must be a comma-separated list of integers, e.g. 1,3,4 (got {text!r})")
+    try:
+        return [int(item) for item in items]
+    except ValueError:
+        raise GymlabError(f"{what} must be whole numbers, e.g. 1,3,4 (got {text!r})") from None
+
+
+def parse_float_list(text: str, what: str) -> list[float]:
+    """``"0.1,1e-3"`` → ``[0.1, 0.001]``, or a one-line error naming ``what``."""
+    items = [item.strip() for item in text.split(",")]
+    if not text.strip() or any(item == "" for item in items):
+        raise GymlabError(f"{what} must be a comma-separated list of numbers, e.g. 0.01,0.1 (got {text!r})")
+    try:
+        return [float(item) for item in items]
+    except ValueError:
+        raise GymlabError(f"{what} must be numbers, e.g. 0.01,0.1 (got {text!r})") from None
+
+
+def parse_key_values(pairs: list[str] | None, what: str) -> dict[str, Any]:
+    """``["lr=3e-4", "net=[64,64]"]`` → ``{"lr": 0.0003, "net": [64, 64]}`` (values read as YAML)."""
+    import yaml
+
+    result: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise GymlabError(f"{what} takes key=value, e.g. learning_rate=3e-4 (got {pair!r})")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, str):
+            value = _maybe_number(value)
+        result[key.strip()] = value
+    return result
+
+
+def _maybe_number(text: str) -> Any:
+    """YAML reads ``3e-4`` as a string; read it as the number a user meant."""
+    try:
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        return text

@@ -1,0 +1,5 @@
+"""`gymlab track …` commands."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

@@ -1,0 +1,5 @@
+"""`gymlab tsp …` commands."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
