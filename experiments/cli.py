@@ -58,7 +58,9 @@ def _root(
 envs_cmd.register(app)
 app.add_typer(coins.app, name="coins", help="Coin change: greedy vs dynamic programming vs Q-learning.")
 app.add_typer(tsp.app, name="tsp", help="Travelling salesperson: nearest neighbour, restarts, 2-opt, exact.")
-app.add_typer(track.app, name="track", help="TrackRacer: DeepRacer-style tracks, reward functions, baselines.")
+app.add_typer(
+    track.app, name="track", help="TrackRacer: DeepRacer-style tracks, reward functions, baselines."
+)
 runs.register(app)
 app.add_typer(demo.app, name="demo", help="Learning demos: gradient descent, regression, k-means, sampling.")
 app.add_typer(lessons.app, name="lessons", help="The numbered lessons: list and run them.")

@@ -1,0 +1,5 @@
+"""`python -m experiments …` is the same as `gymlab …`."""
+
+from experiments.cli import main
+
+main()
