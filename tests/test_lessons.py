@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -20,7 +21,7 @@ def test_lesson_runs_quick_and_prints_punchline(lesson, tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(lesson.path.parents[1])},
+        env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(lesson.path.parents[1])},
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     punchlines = [line for line in completed.stdout.splitlines() if line.startswith(PUNCHLINE_PREFIX)]
