@@ -1,0 +1,158 @@
+"""Learning curves: evaluation return against environment steps, mean ± band across seeds.
+
+A run's curve (``curve.csv``) comes from its periodic evaluations (``evaluations.npz``:
+deterministic episodes on a separate env) or, failing that, from the Monitor log of its
+training episodes, averaged in bins of steps. Runs that differ only in their seed form one
+group; the group's line is the mean over seeds and the band ± one standard deviation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from experiments.io import atomic_write
+from experiments.plots.common import save_figure
+
+CURVE_FILE = "curve.csv"
+
+
+def monitor_episodes(run_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(end step, return) of every training episode in the run's Monitor CSVs, in time order."""
+    rows = []
+    for path in sorted((run_dir / "monitor").glob("*.monitor.csv")):
+        with path.open(encoding="utf-8") as file:
+            next(file)  # the JSON header line
+            rows += [(float(r["t"]), float(r["r"]), int(r["l"])) for r in csv.DictReader(file)]
+    rows.sort()
+    if not rows:
+        return np.zeros(0), np.zeros(0)
+    lengths = np.array([length for _, _, length in rows])
+    return np.cumsum(lengths), np.array([ret for _, ret, _ in rows])
+
+
+def write_curve(run_dir: Path, bins: int = 20) -> Path:
+    """``curve.csv`` (steps, mean_return, std_return, source) for one run."""
+    npz = run_dir / "evaluations.npz"
+    if npz.is_file():
+        data = np.load(npz)
+        steps, results = data["timesteps"], data["results"]
+        rows = [
+            (int(s), float(r.mean()), float(r.std()), "evaluation")
+            for s, r in zip(steps, results, strict=True)
+        ]
+    else:
+        ends, returns = monitor_episodes(run_dir)
+        rows = []
+        if len(ends):
+            edges = np.linspace(0, ends[-1], bins + 1)
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+                chosen = returns[(ends > lo) & (ends <= hi)]
+                if len(chosen):
+                    rows.append((int(hi), float(chosen.mean()), float(chosen.std()), "training"))
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["steps", "mean_return", "std_return", "source"])
+            writer.writerows(rows)
+
+    return atomic_write(run_dir / CURVE_FILE, write)
+
+
+def load_curve(run_dir: str | Path) -> tuple[np.ndarray, np.ndarray, str]:
+    """(steps, mean return, source) of a run's learning curve (empty for baselines)."""
+    path = Path(run_dir) / CURVE_FILE
+    if not path.is_file():
+        return np.zeros(0), np.zeros(0), ""
+    with path.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    steps = np.array([float(r["steps"]) for r in rows])
+    means = np.array([float(r["mean_return"]) for r in rows])
+    return steps, means, rows[0]["source"] if rows else ""
+
+
+def group_label(config: dict[str, Any]) -> str:
+    """What identifies a config apart from its seed: ``ppo · reward=progress``."""
+    parts = [config["agent"]]
+    if config.get("reward"):
+        parts.append(f"reward={config['reward']}")
+    return " · ".join(parts)
+
+
+def group_runs(run_dirs: list[str | Path]) -> dict[tuple[str, str], list[Path]]:
+    """Runs grouped by (env, label): equal settings except the seed."""
+    groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
+    for run_dir in run_dirs:
+        config = json.loads((Path(run_dir) / "result.json").read_text(encoding="utf-8"))["config"]
+        groups[(config["env"], group_label(config))].append(Path(run_dir))
+    return dict(groups)
+
+
+def mean_band(curves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and std across seeds on a common step grid (each curve interpolated onto it)."""
+    curves = [(s, m) for s, m in curves if len(s)]
+    if not curves:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    last = min(s[-1] for s, _ in curves)
+    grid = np.unique(np.concatenate([s[s <= last] for s, _ in curves]))
+    stacked = np.array([np.interp(grid, s, m) for s, m in curves])
+    return grid, stacked.mean(axis=0), stacked.std(axis=0)
+
+
+def plot_learning_curves(
+    groups: dict[str, list[Path]],
+    path: str | Path,
+    env_label: str,
+    baselines: dict[str, float] | None = None,
+) -> Path:
+    """One line per group (mean over seeds) with a ± std band; baselines as dashed lines.
+
+    The title states the finding: which config ends highest, by how much, after how many steps.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    finals: dict[str, tuple[float, float, int, int]] = {}
+    for label, run_dirs in sorted(groups.items()):
+        curves = [load_curve(run_dir)[:2] for run_dir in run_dirs]
+        grid, mean, std = mean_band(curves)
+        if not len(grid):
+            continue
+        line = ax.plot(grid, mean, label=f"{label} ({len(run_dirs)} seeds)")[0]
+        ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
+        finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
+    for index, (label, value) in enumerate(sorted((baselines or {}).items())):
+        ax.axhline(value, linestyle="--", color=f"C{(index + len(finals)) % 10}", label=f"{label} (baseline)")
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel("evaluation episode return")
+    ax.grid(alpha=0.3)
+    if finals or baselines:
+        ax.legend(fontsize=8, loc="best")
+    ax.set_title(curve_finding(env_label, finals, baselines or {}), fontsize=10)
+    return save_figure(fig, path)
+
+
+def curve_finding(env_label: str, finals: dict[str, tuple], baselines: dict[str, float]) -> str:
+    """A title that states what the curves show, computed from their final values."""
+    if not finals:
+        return f"{env_label}: no learning curves recorded"
+    best = max(finals, key=lambda label: finals[label][0])
+    mean, std, steps, seeds = finals[best]
+    text = f"{env_label}: {best} ends highest, return {mean:.3g} ± {std:.2g} after {steps:,} steps"
+    if baselines:
+        top = max(baselines, key=baselines.get)
+        verdict = "beats" if mean > baselines[top] else "stays below"
+        text += f"\nand {verdict} the best baseline, {top} ({baselines[top]:.3g})"
+    return text
+
+
+def plot_run(run_dir: str | Path, path: str | Path) -> Path:
+    """The learning curve of one run."""
+    run_dir = Path(run_dir)
+    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["config"]
+    return plot_learning_curves({group_label(config): [run_dir]}, path, config["env"])
