@@ -50,7 +50,7 @@ import envs
 from agents.base import Agent
 from agents.rl import ALGORITHMS, SB3Agent, algorithm, check_fits
 from envs.errors import GymlabError
-from experiments import evaluation
+from experiments import catalog, evaluation
 from experiments.hyperparams import load_settings
 from experiments.io import write_json
 from experiments.results import provenance
@@ -135,14 +135,9 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None) -> gym.Env:
         ) from None
 
 
-# Baselines and from-scratch learners each env offers: name → "module:factory".
-# A factory takes the run's seed and returns an Agent.
-BASELINES: dict[str, dict[str, str]] = {}
-
-
 def agent_names(full_id: str) -> list[str]:
-    """Every agent name that can run on ``full_id``: its baselines, then the RL algorithms."""
-    return [*BASELINES.get(full_id, {}), *ALGORITHMS]
+    """Every agent name that can run on ``full_id``: its own agents, then the RL algorithms."""
+    return [*catalog.recipes(full_id), *ALGORITHMS]
 
 
 def is_algorithm(name: str) -> bool:
@@ -153,16 +148,14 @@ def is_algorithm(name: str) -> bool:
     return True
 
 
-def make_baseline(full_id: str, name: str, seed: int) -> Agent:
-    """The baseline ``name`` of ``full_id``, built by its factory."""
-    table = BASELINES.get(full_id, {})
+def recipe(full_id: str, name: str) -> catalog.Recipe:
+    """The catalog's recipe for agent ``name`` on ``full_id``, or a one-line error."""
+    table = catalog.recipes(full_id)
     if name not in table:
         raise GymlabError(
             f"unknown agent {name!r} for {full_id}; choose one of: {', '.join(agent_names(full_id))}"
         )
-    module_name, _, attribute = table[name].partition(":")
-    module = __import__(module_name, fromlist=[attribute])
-    return getattr(module, attribute)(seed=seed)
+    return table[name]
 
 
 # Which env argument carries the reward function, per env that lets you choose one.
@@ -199,11 +192,12 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         settings.pop("n_timesteps", None)
         agent, kind = algo.name, "sb3"
     else:
+        made = recipe(full_id, spec.agent)  # fails early on an unknown agent
         if spec.hyperparams:
-            raise GymlabError(f"--set applies to RL algorithms, not to the baseline {spec.agent!r}")
-        make_baseline(full_id, spec.agent, spec.seed)  # fails early on an unknown agent
+            raise GymlabError(f"--set applies to the RL algorithms, not to {spec.agent!r}")
         settings, env_kwargs = {}, dict(spec.env_kwargs)
-        steps, agent, kind = (spec.steps or 0), spec.agent, "baseline"
+        agent, kind = spec.agent, "learner" if made.learns else "baseline"
+        steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     if reward is not None:
         env_kwargs[REWARD_ARGS[full_id]] = reward.get("file", reward["name"])
     return {
@@ -295,8 +289,8 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
 def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bool) -> tuple[Agent, float]:
     """Build the agent; train it if it learns. Returns (agent, training wall time in s)."""
     full_id, seed, steps = config["env"], config["seed"], config["steps"]
-    if config["kind"] == "baseline":
-        return make_baseline(full_id, config["agent"], seed), 0.0
+    if config["kind"] != "sb3":
+        return _train_own(config, folder)
 
     use_one_torch_thread()
     agent = SB3Agent(config["agent"], config["hyperparams"])
@@ -335,6 +329,27 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     return agent, train_seconds
 
 
+def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
+    """A catalog agent: a baseline is just built; a learner (Q-learning) learns on a Monitor."""
+    made = recipe(config["env"], config["agent"])
+    env = make_env(config["env"], config["env_kwargs"])
+    agent = made.build(env, config["seed"])
+    if not made.learns:
+        env.close()
+        return agent, 0.0
+    (folder / "monitor").mkdir()
+    monitored = Monitor(env, str(folder / "monitor" / "0"))
+    started = time.perf_counter()
+    agent.learn(monitored, config["steps"], seed=config["seed"])
+    train_seconds = time.perf_counter() - started
+    monitored.close()
+    agent.save(folder / made.model_file)
+    from experiments.plots.learning import write_curve
+
+    write_curve(folder)
+    return agent, train_seconds
+
+
 class ProgressBar(BaseCallback):
     """A rich progress bar on stderr over the training steps."""
 
@@ -366,11 +381,16 @@ class ProgressBar(BaseCallback):
 
 def load_agent(run_dir: str | Path) -> tuple[Agent, dict[str, Any]]:
     """The agent of a finished run (the trained model, or the baseline rebuilt) and its config."""
-    result = load_result(run_dir)
-    config = result.config
-    if config["kind"] == "baseline":
-        return make_baseline(config["env"], config["agent"], config["seed"]), config
-    return SB3Agent.load(Path(run_dir) / MODEL_FILE, config["agent"]), config
+    config = load_result(run_dir).config
+    if config["kind"] == "sb3":
+        return SB3Agent.load(Path(run_dir) / MODEL_FILE, config["agent"]), config
+    made = recipe(config["env"], config["agent"])
+    if config["kind"] == "learner":
+        return made.load(Path(run_dir) / made.model_file), config
+    env = make_env(config["env"], config["env_kwargs"])
+    agent = made.build(env, config["seed"])
+    env.close()
+    return agent, config
 
 
 # --- executors --------------------------------------------------------------------------------
@@ -470,3 +490,58 @@ def run_all(
 def spec_dict(spec: RunSpec) -> dict[str, Any]:
     """A spec as a plain dict (for JSON)."""
     return asdict(spec)
+
+
+# --- the Python API the CLI and the lessons call ------------------------------------------------
+
+
+def train(
+    env: str,
+    algo: str,
+    steps: int | None = None,
+    seed: int = 0,
+    reward: str | None = None,
+    env_kwargs: dict[str, Any] | None = None,
+    hyperparams: dict[str, Any] | None = None,
+    out: str | Path | None = None,
+    eval_episodes: int = 10,
+    progress: bool = False,
+    tensorboard: bool = False,
+) -> RunResult:
+    """Train ``algo`` on ``env`` and write a run directory (see the module docstring)."""
+    spec = RunSpec(
+        env=env,
+        agent=algo,
+        seed=seed,
+        steps=steps,
+        reward=reward,
+        env_kwargs=dict(env_kwargs or {}),
+        hyperparams=dict(hyperparams or {}),
+        eval_episodes=eval_episodes,
+    )
+    config = resolve(spec)
+    if config["kind"] == "baseline":
+        raise GymlabError(
+            f"{algo!r} is a fixed algorithm and does not learn; "
+            f"`gymlab compare {short_name(config['env'])} --agents {algo}` measures it"
+        )
+    if steps is not None and steps < 1:
+        raise GymlabError(f"--steps must be at least 1 (got {steps})")
+    from experiments.io import default_out_dir
+
+    run_dir = (
+        Path(out)
+        if out is not None
+        else default_out_dir(f"train-{short_name(config['env'])}-{config['agent']}")
+    )
+    return execute_run(spec, run_dir, progress=progress, tensorboard=tensorboard)
+
+
+def evaluate_run(run_dir: str | Path, episodes: int | None = None) -> dict[str, Any]:
+    """Evaluate a finished run again: ``{"run_dir", "config", "summary", "episodes"}``."""
+    agent, config = load_agent(run_dir)
+    n = episodes if episodes is not None else config["eval_episodes"]
+    if n < 1:
+        raise GymlabError(f"--episodes must be at least 1 (got {n})")
+    report = evaluation.evaluate(config["env"], agent, config["env_kwargs"], n)
+    return {"run_dir": str(run_dir), "config": config, **report}

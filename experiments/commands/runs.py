@@ -1,7 +1,220 @@
-"""`gymlab train`, `evaluate`, `compare` and `plot`: the experiment runner's commands."""
+"""`gymlab train`, `evaluate`, `compare` and `plot`: the experiment runner's commands.
+
+Thin: parse the options, call :mod:`experiments.runner` / :mod:`experiments.compare`, print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from envs.errors import GymlabError
+from experiments.commands.common import JsonOption, emit_json, parse_key_values
+
+QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
+
+
+def _names(values: list[str] | None) -> list[str] | None:
+    """``--agents a,b --agents c`` → ``[a, b, c]``."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        text = f"{value:.4g}" if isinstance(value, float) else str(value)
+        table.add_row(key, text)
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add the runner's top-level commands to the root app."""
+
+    @app.command("train")
+    def train_command(
+        env: Annotated[str, typer.Argument(help="coins, tsp, track, or a full id (gymlab/TSP-v0).")],
+        algo: Annotated[
+            str, typer.Option("--algo", help="ppo, a2c, dqn, sac, maskable_ppo, or q_learning (coins).")
+        ],
+        reward: Annotated[
+            str | None, typer.Option("--reward", help="Track reward: a built-in name or a FILE.py.")
+        ] = None,
+        steps: Annotated[
+            int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
+        ] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the run.")] = 0,
+        env_arg: Annotated[
+            list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
+        ] = None,
+        set_: Annotated[
+            list[str] | None,
+            typer.Option("--set", help="Hyperparameter key=value over the YAML (repeatable)."),
+        ] = None,
+        episodes: Annotated[int, typer.Option("--episodes", help="Evaluation episodes.")] = 10,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")
+        ] = None,
+        tensorboard: Annotated[
+            bool, typer.Option("--tensorboard", help="Also log for TensorBoard (tb/).")
+        ] = False,
+        quiet: Annotated[bool, QuietOption] = False,
+        as_json: Annotated[bool, JsonOption] = False,
+    ) -> None:
+        """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
+        from experiments.runner import train
+
+        result = train(
+            env,
+            algo,
+            steps=steps,
+            seed=seed,
+            reward=reward,
+            env_kwargs=parse_key_values(env_arg, "--env-arg"),
+            hyperparams=parse_key_values(set_, "--set"),
+            out=out,
+            eval_episodes=episodes,
+            progress=not (quiet or as_json),
+            tensorboard=tensorboard,
+        )
+        payload = {
+            "run_dir": str(result.run_dir),
+            "config": result.config,
+            "metrics": result.metrics,
+            "train_seconds": result.train_seconds,
+            "reused": result.cached,
+        }
+        if as_json:
+            emit_json(payload)
+            return
+        _print_metrics(f"{result.config['agent']} on {result.config['env']}", result.metrics)
+        typer.echo(
+            f"trained {result.config['steps']:,} steps in {result.train_seconds:.1f} s → {result.run_dir}"
+        )
+
+    @app.command("evaluate")
+    def evaluate_command(
+        run_dir: Annotated[Path, typer.Argument(help="A run directory written by `gymlab train`/`compare`.")],
+        episodes: Annotated[int | None, typer.Option("--episodes", help="Evaluation episodes.")] = None,
+        as_json: Annotated[bool, JsonOption] = False,
+    ) -> None:
+        """Evaluate a trained run on the measures of its env (optimality, gap to optimal, laps)."""
+        from experiments.runner import evaluate_run
+
+        report = evaluate_run(run_dir, episodes)
+        if as_json:
+            emit_json(report)
+            return
+        config = report["config"]
+        _print_metrics(f"{config['agent']} on {config['env']} ({run_dir})", report["summary"])
+
+    @app.command("compare")
+    def compare_command(
+        suite: Annotated[str, typer.Argument(help="default (all envs), coins, tsp or track.")] = "default",
+        agents: Annotated[
+            list[str] | None, typer.Option("--agents", help="Only these agents (comma-separated).")
+        ] = None,
+        rewards: Annotated[
+            list[str] | None, typer.Option("--rewards", help="Rewards the track learners train on.")
+        ] = None,
+        seeds: Annotated[int, typer.Option("--seeds", help="Seeds per learned agent.")] = 3,
+        quick: Annotated[
+            bool, typer.Option("--quick", help="Small budgets: done in under 3 minutes.")
+        ] = False,
+        steps: Annotated[
+            int | None, typer.Option("--steps", help="Training steps of every learner (overrides the suite).")
+        ] = None,
+        episodes: Annotated[
+            int | None, typer.Option("--episodes", help="Evaluation episodes per run.")
+        ] = None,
+        workers: Annotated[int, typer.Option("--workers", help="Runs in parallel (processes).")] = 1,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-compare).")
+        ] = None,
+        quiet: Annotated[bool, QuietOption] = False,
+        as_json: Annotated[bool, JsonOption] = False,
+    ) -> None:
+        """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
+        from experiments.compare import build_specs, compare
+
+        if steps is not None and steps < 1:
+            raise GymlabError(f"--steps must be at least 1 (got {steps})")
+        if episodes is not None and episodes < 1:
+            raise GymlabError(f"--episodes must be at least 1 (got {episodes})")
+        names, reward_names = _names(agents), _names(rewards)
+        total = len(build_specs(suite, names, reward_names, seeds, quick, steps, episodes))
+        show = not (quiet or as_json)
+        bar = _RunsBar(total) if show else None
+        try:
+            summary = compare(
+                suite,
+                names,
+                reward_names,
+                seeds,
+                quick,
+                steps,
+                episodes,
+                workers,
+                out,
+                on_done=bar.advance if bar else None,
+            )
+        finally:
+            if bar:
+                bar.stop()
+        if as_json:
+            emit_json(summary)
+            return
+        typer.echo(
+            f"{summary['computed']} runs computed, {summary['reused']} reused, "
+            f"{summary['seconds']:.0f} s → {summary['report']}"
+        )
+
+    @app.command("plot")
+    def plot_command(
+        run_dirs: Annotated[
+            list[Path], typer.Argument(help="Run directories, or compare folders (their runs/).")
+        ],
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Folder for the PNGs (default runs/<stamp>-plot).")
+        ] = None,
+        as_json: Annotated[bool, JsonOption] = False,
+    ) -> None:
+        """Learning curves of several runs, grouped by config: mean ± band across seeds."""
+        from experiments.plots.learning import plot_runs
+
+        paths = plot_runs(run_dirs, out)
+        if as_json:
+            emit_json({"plots": [str(path) for path in paths]})
+            return
+        for path in paths:
+            typer.echo(str(path))
+
+
+class _RunsBar:
+    """A rich progress bar over the runs of a comparison (on stderr)."""
+
+    def __init__(self, total: int):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("runs", total=total)
+
+    def advance(self, result, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, description=f"runs (last: {result.run_dir.name})")
+
+    def stop(self) -> None:
+        self.progress.stop()

@@ -123,7 +123,9 @@ def plot_learning_curves(
         grid, mean, std = mean_band(curves)
         if not len(grid):
             continue
-        line = ax.plot(grid, mean, label=f"{label} ({len(run_dirs)} seeds)")[0]
+        line = ax.plot(grid, mean, label=f"{label} ({len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''})")[
+            0
+        ]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
         finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
     for index, (label, value) in enumerate(sorted((baselines or {}).items())):
@@ -143,11 +145,19 @@ def curve_finding(env_label: str, finals: dict[str, tuple], baselines: dict[str,
         return f"{env_label}: no learning curves recorded"
     best = max(finals, key=lambda label: finals[label][0])
     mean, std, steps, seeds = finals[best]
-    text = f"{env_label}: {best} ends highest, return {mean:.3g} ± {std:.2g} after {steps:,} steps"
+    spread = f" ± {std:.2g}" if seeds > 1 else ""
+    if len(finals) == 1:
+        text = f"{env_label}: {best} reaches return {mean:.3g}{spread} after {steps:,} steps"
+    else:
+        worst = min(finals, key=lambda label: finals[label][0])
+        text = (
+            f"{env_label}: {best} ends highest ({mean:.3g}{spread} after {steps:,} steps), "
+            f"{worst} lowest ({finals[worst][0]:.3g})"
+        )
     if baselines:
         top = max(baselines, key=baselines.get)
-        verdict = "beats" if mean > baselines[top] else "stays below"
-        text += f"\nand {verdict} the best baseline, {top} ({baselines[top]:.3g})"
+        verdict = "above" if mean > baselines[top] else "below"
+        text += f"\n{verdict} the best fixed algorithm, {top} ({baselines[top]:.3g})"
     return text
 
 
@@ -156,3 +166,42 @@ def plot_run(run_dir: str | Path, path: str | Path) -> Path:
     run_dir = Path(run_dir)
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["config"]
     return plot_learning_curves({group_label(config): [run_dir]}, path, config["env"])
+
+
+def run_dirs_in(paths: list[str | Path]) -> list[Path]:
+    """The finished runs among ``paths``: run directories, or compare folders (their ``runs/``)."""
+    from envs.errors import GymlabError
+
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if (path / "result.json").is_file():
+            found.append(path)
+        elif (path / "runs").is_dir():
+            found += sorted(p for p in (path / "runs").iterdir() if (p / "result.json").is_file())
+        else:
+            raise GymlabError(
+                f"{path} is not a finished gymlab run (no result.json) nor a compare folder (no runs/); "
+                "pass folders written by `gymlab train` or `gymlab compare`"
+            )
+    return found
+
+
+def plot_runs(paths: list[str | Path], out: str | Path | None = None) -> list[Path]:
+    """One learning-curve PNG per env over the given runs, grouped by config (mean ± band)."""
+    from experiments.io import default_out_dir
+
+    runs = [run for run in run_dirs_in(paths) if (run / CURVE_FILE).is_file()]
+    if not runs:
+        from envs.errors import GymlabError
+
+        raise GymlabError(
+            "none of these runs has a learning curve (baselines do not learn); pass trained runs"
+        )
+    out = Path(out) if out is not None else default_out_dir("plot")
+    by_env: dict[str, dict[str, list[Path]]] = defaultdict(dict)
+    for (env, label), members in group_runs(runs).items():
+        by_env[env][label] = members
+    return [
+        plot_learning_curves(groups, out / f"{env.split('/')[-1]}_learning.png", env)
+        for env, groups in sorted(by_env.items())
+    ]

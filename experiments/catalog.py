@@ -1,0 +1,111 @@
+"""Which agents play which env: the baselines and from-scratch learners beside the RL algorithms.
+
+Every gymlab env has its own engineered agents (greedy, exact, pure pursuit …); the SB3
+algorithms of :mod:`agents.rl` play any env whose action space they fit. A
+:class:`Recipe` says how to build an agent for a run (``build(env, seed)``) and, for a
+learner that is not an SB3 model (tabular Q-learning), how to load it back from its file.
+Imports happen inside the recipes, so this table costs nothing until an agent is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import gymnasium as gym
+
+from agents.base import Agent
+
+COINS, TSP, TRACK = "gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v0"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to make one agent: ``build(env, seed)``; learners also ``load(path)`` and a budget."""
+
+    summary: str
+    build: Callable[[gym.Env, int], Agent]
+    load: Callable[[Path], Agent] | None = None
+    model_file: str = "model.json"
+    default_steps: int = 0
+
+    @property
+    def learns(self) -> bool:
+        return self.load is not None
+
+
+# -- coin change ---------------------------------------------------------------------------------
+
+
+def _coins_greedy(env: gym.Env, seed: int) -> Agent:
+    from agents.coins import GreedyCoinAgent
+
+    return GreedyCoinAgent()
+
+
+def _coins_dp(env: gym.Env, seed: int) -> Agent:
+    from agents.coins import OptimalCoinAgent
+
+    return OptimalCoinAgent()
+
+
+def _coins_q_learning(env: gym.Env, seed: int) -> Agent:
+    from agents.coins import coin_state_key
+    from agents.tabular import QLearningAgent
+
+    return QLearningAgent(env.action_space.n, state_key=coin_state_key, seed=seed)
+
+
+def _load_coins_q_learning(path: Path) -> Agent:
+    from agents.coins import coin_state_key
+    from agents.tabular import QLearningAgent
+
+    return QLearningAgent.load(path, state_key=coin_state_key)
+
+
+# -- TSP -------------------------------------------------------------------------------------------
+
+
+def _tsp_nearest(env: gym.Env, seed: int) -> Agent:
+    from agents.routing import NearestNeighbourAgent
+
+    return NearestNeighbourAgent()
+
+
+def _tsp_solver(solver: str) -> Callable[[gym.Env, int], Agent]:
+    def build(env: gym.Env, seed: int) -> Agent:
+        from agents.routing import TourAgent
+
+        return TourAgent(solver, seed=seed)
+
+    return build
+
+
+def _tsp_random(env: gym.Env, seed: int) -> Agent:
+    from agents.routing import RandomTourAgent
+
+    return RandomTourAgent(seed=seed)
+
+
+CATALOG: dict[str, dict[str, Recipe]] = {
+    COINS: {
+        "greedy": Recipe("largest coin that fits", _coins_greedy),
+        "dp": Recipe("dynamic programming: the fewest coins, exactly", _coins_dp),
+        "q_learning": Recipe(
+            "tabular Q-learning from scratch", _coins_q_learning, _load_coins_q_learning, default_steps=20_000
+        ),
+    },
+    TSP: {
+        "random": Recipe("a random unvisited city each step (the floor)", _tsp_random),
+        "nearest_neighbour": Recipe("greedy: the nearest unvisited city", _tsp_nearest),
+        "random_restarts": Recipe("best of 20 randomised greedy tours", _tsp_solver("restarts")),
+        "two_opt": Recipe("nearest neighbour improved by 2-opt/Or-opt moves", _tsp_solver("two-opt")),
+        "exact": Recipe("Held–Karp dynamic programming, O(n²2ⁿ)", _tsp_solver("exact")),
+    },
+}
+
+
+def recipes(full_id: str) -> dict[str, Recipe]:
+    """The non-SB3 agents of an env (empty for envs gymlab does not know, e.g. CartPole)."""
+    return CATALOG.get(full_id, {})

@@ -1,0 +1,239 @@
+"""`gymlab compare`: baselines, exact solvers and learned agents side by side, across seeds.
+
+A suite is a list of :class:`Part` — one env, its agents, the rewards the learners train on,
+their budgets. :func:`build_specs` expands it into independent :class:`RunSpec` s (every
+learner × reward × seed; every baseline once), :func:`experiments.runner.run_all` runs them
+(finished runs are reused), and the results land in ``OUT/``:
+
+    results.csv, results.json   one row per run (and, in the JSON, the mean ± std per config)
+    <env>_learning.png          learning curves, mean ± band across seeds
+    <env>_<metric>.png          the main measure per agent
+    report.md                   tables, plots and a conclusion computed from the numbers
+    runs/<name>/                the run directories (see :mod:`experiments.runner`)
+
+``results.csv`` and ``results.json`` are rewritten after every finished run, so an
+interrupted compare leaves readable results of everything it finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from envs.errors import GymlabError
+from experiments import runner
+from experiments.io import atomic_write, default_out_dir, write_json
+from experiments.results import provenance
+from experiments.runner import RunResult, RunSpec
+
+
+@dataclass(frozen=True)
+class Part:
+    """One env's share of a suite: agents, learners' rewards and budgets (full and --quick)."""
+
+    env: str
+    agents: tuple[str, ...]
+    steps: dict[str, int] = field(default_factory=dict)
+    quick_steps: dict[str, int] = field(default_factory=dict)
+    rewards: tuple[str, ...] = ()
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    eval_episodes: int = 10
+    quick_eval_episodes: int = 5
+
+
+SUITES: dict[str, list[Part]] = {
+    "coins": [
+        Part(
+            "gymlab/CoinChange-v0",
+            ("greedy", "dp", "q_learning", "maskable_ppo"),
+            steps={"q_learning": 30_000, "maskable_ppo": 60_000},
+            quick_steps={"q_learning": 10_000, "maskable_ppo": 6_000},
+            eval_episodes=100,
+            quick_eval_episodes=100,
+        )
+    ],
+    "tsp": [
+        Part(
+            "gymlab/TSP-v0",
+            ("nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
+            steps={"maskable_ppo": 60_000},
+            quick_steps={"maskable_ppo": 6_000},
+            env_kwargs={"n_cities": 10},
+            eval_episodes=50,
+            quick_eval_episodes=20,
+        )
+    ],
+}
+SUITES["default"] = [*SUITES["coins"], *SUITES["tsp"]]
+
+
+def suite_names() -> list[str]:
+    return list(SUITES)
+
+
+def build_specs(
+    suite: str | list[Part] = "default",
+    agents: list[str] | None = None,
+    rewards: list[str] | None = None,
+    seeds: int = 3,
+    quick: bool = False,
+    steps: int | None = None,
+    episodes: int | None = None,
+) -> list[RunSpec]:
+    """Every run of a suite: each learner × reward × seed, each baseline once (seed 0)."""
+    parts = _suite(suite)
+    if seeds < 1:
+        raise GymlabError(f"--seeds must be at least 1 (got {seeds})")
+    known = {name for part in parts for name in part.agents}
+    for name in agents or []:
+        if name not in known:
+            raise GymlabError(
+                f"unknown agent {name!r} for this suite; choose from: {', '.join(sorted(known))}"
+            )
+    specs = []
+    for part in parts:
+        budgets = part.quick_steps if quick else part.steps
+        part_rewards = _rewards(part, rewards)
+        n_episodes = episodes or (part.quick_eval_episodes if quick else part.eval_episodes)
+        for name in part.agents:
+            if agents and name not in agents:
+                continue
+            learner = name in budgets
+            for reward in part_rewards if learner else [None]:
+                for seed in range(seeds) if learner else [0]:
+                    specs.append(
+                        RunSpec(
+                            env=part.env,
+                            agent=name,
+                            seed=seed,
+                            steps=(steps or budgets[name]) if learner else None,
+                            reward=reward,
+                            env_kwargs=dict(part.env_kwargs),
+                            eval_episodes=n_episodes,
+                        )
+                    )
+    if not specs:
+        raise GymlabError(
+            "the chosen --agents leave nothing to run; drop --agents or name agents of this suite"
+        )
+    for spec in specs:
+        runner.resolve(spec)  # every typo fails now, before any training
+    return specs
+
+
+def _suite(suite: str | list[Part]) -> list[Part]:
+    if not isinstance(suite, str):
+        return list(suite)
+    key = runner.short_name(suite) if suite.startswith("gymlab/") else suite
+    if key not in SUITES:
+        raise GymlabError(f"unknown suite {suite!r}; choose one of: {', '.join(SUITES)}")
+    return SUITES[key]
+
+
+def _rewards(part: Part, rewards: list[str] | None) -> list[str | None]:
+    """The rewards a part's learners train on: ``--rewards`` where the env takes one."""
+    if part.env not in runner.REWARD_ARGS:
+        return [None]
+    return list(rewards) if rewards else list(part.rewards) or [None]
+
+
+def compare(
+    suite: str | list[Part] = "default",
+    agents: list[str] | None = None,
+    rewards: list[str] | None = None,
+    seeds: int = 3,
+    quick: bool = False,
+    steps: int | None = None,
+    episodes: int | None = None,
+    workers: int = 1,
+    out: str | Path | None = None,
+    on_done=None,
+) -> dict[str, Any]:
+    """Run a suite and write results, plots and report.md under ``out``; returns the summary.
+
+    Re-running with the same settings reuses every finished run (nothing is recomputed).
+    """
+    specs = build_specs(suite, agents, rewards, seeds, quick, steps, episodes)
+    out = Path(out) if out is not None else default_out_dir("compare")
+    settings = {
+        "suite": suite if isinstance(suite, str) else "custom",
+        "agents": agents,
+        "rewards": rewards,
+        "seeds": seeds,
+        "quick": quick,
+        "steps": steps,
+        "episodes": episodes,
+        "runs": [runner.spec_dict(spec) for spec in specs],
+    }
+    started = time.perf_counter()
+    finished: list[RunResult] = []
+
+    def done(result: RunResult) -> None:
+        finished.append(result)
+        write_results(out, finished, settings, complete=False)
+        if on_done is not None:
+            on_done(result, len(finished), len(specs))
+
+    results = runner.run_all(specs, out / "runs", workers=workers, on_done=done)
+    summary = write_results(out, results, settings, complete=True)
+    from experiments.report import write_report
+
+    summary["report"] = str(write_report(out, results, summary))
+    summary["seconds"] = time.perf_counter() - started
+    summary["computed"] = sum(not result.cached for result in results)
+    summary["reused"] = sum(result.cached for result in results)
+    return summary
+
+
+def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean and std across seeds of every numeric column, per (env, agent, reward)."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[(row["env"], row["agent"], row["reward"])].append(row)
+    table = []
+    for (env, agent, reward), members in groups.items():
+        entry: dict[str, Any] = {"env": env, "agent": agent, "reward": reward, "seeds": len(members)}
+        for key, value in members[0].items():
+            if key in ("seed", "episodes") or isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            values = [m[key] for m in members if isinstance(m.get(key), int | float) and not _nan(m[key])]
+            if values:
+                mean = sum(values) / len(values)
+                entry[key] = mean
+                entry[f"{key}_std"] = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        table.append(entry)
+    return table
+
+
+def _nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def write_results(out: Path, results: list[RunResult], settings: dict, complete: bool) -> dict[str, Any]:
+    """results.csv (one row per run) and results.json (rows, per-config means, provenance)."""
+    rows = [result.row() for result in results]
+    columns: list[str] = []
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+
+    def write_csv(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    atomic_write(out / "results.csv", write_csv)
+    summary = {
+        "out": str(out),
+        "complete": complete,
+        "runs": rows,
+        "groups": aggregate(rows),
+        "provenance": provenance(settings, None),
+    }
+    write_json(out / "results.json", summary)
+    return summary
