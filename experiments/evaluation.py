@@ -98,7 +98,7 @@ def tsp_measures(env: gym.Env, episode: Episode, infos: list[dict]) -> dict[str,
     info = episode.info
     gap = info.get("gap")
     return {
-        "length": info["length"],
+        "tour_length": info["length"],
         "optimal_length": info.get("optimal"),
         "gap_percent": None if gap is None else 100.0 * gap,
         "invalid_actions": info["invalid_actions"],
@@ -111,7 +111,7 @@ def tsp_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "mean_gap_percent": float(np.mean(gaps)) if gaps else float("nan"),
         "optimal_rate": float(np.mean([gap < 1e-6 for gap in gaps])) if gaps else float("nan"),
-        "mean_tour_length": float(np.mean([row["length"] for row in rows])),
+        "mean_tour_length": float(np.mean([row["tour_length"] for row in rows])),
     }
 
 

@@ -26,10 +26,13 @@ class Measure:
     label: str
     better: str | None = None  # "higher", "lower", or None (just shown)
     percent: bool = False
+    whole: bool = False
 
     def format(self, value: float | None) -> str:
         if value is None:
             return "–"
+        if self.whole:
+            return f"{value:,.0f}"
         return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
 
 
@@ -48,7 +51,7 @@ MEASURES: dict[str, list[Measure]] = {
     ],
 }
 DEFAULT_MEASURES = [Measure("mean_return", "mean return", "higher"), Measure("mean_length", "episode length")]
-TRAINING = [Measure("train_seconds", "training (s)"), Measure("steps", "training steps")]
+TRAINING = [Measure("train_seconds", "training (s)"), Measure("steps", "training steps", whole=True)]
 
 
 def measures(full_id: str) -> list[Measure]:
@@ -132,7 +135,7 @@ def write_report(out: str | Path, results: list[RunResult], summary: dict[str, A
     lines = [
         f"# gymlab compare: {settings['suite']} suite",
         "",
-        f"{len(results)} runs ({'quick budgets' if settings['quick'] else 'full budgets'}, "
+        f"{len(results)} runs ({_budget(settings)}, "
         f"{settings['seeds']} seed(s) per learned agent). Evaluation episodes are the same for every "
         "agent (same amounts, same instances, same start).",
         "",
@@ -153,6 +156,12 @@ def write_report(out: str | Path, results: list[RunResult], summary: dict[str, A
     return write_text(out / "report.md", "\n".join(lines))
 
 
+def _budget(settings: dict[str, Any]) -> str:
+    if settings.get("steps"):
+        return f"{settings['steps']:,} training steps per learner"
+    return "quick budgets" if settings["quick"] else "full budgets"
+
+
 def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResult]) -> list[Path]:
     """The env's plots: learning curves (with baselines) and its main measure per agent."""
     short = runner.short_name(full_id)
@@ -170,7 +179,7 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     bars = plot_metric_bars(
         groups,
         main.key,
-        main.label,
+        f"{main.label} (%)" if main.percent else main.label,
         main.better or "higher",
         out / f"{short}_{main.key}.png",
         full_id,

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv
@@ -52,7 +53,7 @@ from agents.rl import ALGORITHMS, SB3Agent, algorithm, check_fits
 from envs.errors import GymlabError
 from experiments import catalog, evaluation
 from experiments.hyperparams import load_settings
-from experiments.io import write_json
+from experiments.io import atomic_write, write_json
 from experiments.results import provenance
 
 RESULT_FILE = "result.json"
@@ -339,11 +340,25 @@ def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
         return agent, 0.0
     (folder / "monitor").mkdir()
     monitored = Monitor(env, str(folder / "monitor" / "0"))
+    steps, chunks = config["steps"], max(config["evaluations"], 1)
+    timesteps, returns, lengths = [], [], []
     started = time.perf_counter()
-    agent.learn(monitored, config["steps"], seed=config["seed"])
+    for chunk in range(chunks):  # learn, then evaluate, like SB3's EvalCallback does
+        budget = steps * (chunk + 1) // chunks - steps * chunk // chunks
+        agent.learn(monitored, budget, seed=config["seed"] if chunk == 0 else None)
+        report = evaluation.evaluate(config["env"], agent, config["env_kwargs"], config["eval_episodes"])
+        timesteps.append(steps * (chunk + 1) // chunks)
+        returns.append([row["return"] for row in report["episodes"]])
+        lengths.append([row["length"] for row in report["episodes"]])
     train_seconds = time.perf_counter() - started
     monitored.close()
     agent.save(folder / made.model_file)
+    atomic_write(
+        folder / "evaluations.npz",
+        lambda tmp: np.savez(
+            tmp, timesteps=timesteps, results=np.array(returns), ep_lengths=np.array(lengths)
+        ),
+    )
     from experiments.plots.learning import write_curve
 
     write_curve(folder)
@@ -519,6 +534,11 @@ def train(
         hyperparams=dict(hyperparams or {}),
         eval_episodes=eval_episodes,
     )
+    full_id = env_id(env)
+    if not is_algorithm(algo) and algo not in catalog.recipes(full_id):
+        raise GymlabError(
+            f"unknown algorithm {algo!r} for {full_id}; choose one of: {', '.join(agent_names(full_id))}"
+        )
     config = resolve(spec)
     if config["kind"] == "baseline":
         raise GymlabError(

@@ -143,6 +143,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
         from experiments.compare import build_specs, compare
+        from experiments.runner import executor_for
+
+        executor_for(workers)  # checks --workers before anything starts
 
         if steps is not None and steps < 1:
             raise GymlabError(f"--steps must be at least 1 (got {steps})")

@@ -123,9 +123,10 @@ def plot_learning_curves(
         grid, mean, std = mean_band(curves)
         if not len(grid):
             continue
-        line = ax.plot(grid, mean, label=f"{label} ({len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''})")[
-            0
-        ]
+        source = " [training episodes]" if load_curve(run_dirs[0])[2] == "training" else ""
+        line = ax.plot(
+            grid, mean, label=f"{label}{source} ({len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''})"
+        )[0]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
         finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
     for index, (label, value) in enumerate(sorted((baselines or {}).items())):
@@ -177,7 +178,12 @@ def run_dirs_in(paths: list[str | Path]) -> list[Path]:
         if (path / "result.json").is_file():
             found.append(path)
         elif (path / "runs").is_dir():
-            found += sorted(p for p in (path / "runs").iterdir() if (p / "result.json").is_file())
+            finished = sorted(p for p in (path / "runs").iterdir() if (p / "result.json").is_file())
+            if not finished:
+                raise GymlabError(
+                    f"{path} has no finished runs yet; run `gymlab compare` to completion first"
+                )
+            found += finished
         else:
             raise GymlabError(
                 f"{path} is not a finished gymlab run (no result.json) nor a compare folder (no runs/); "

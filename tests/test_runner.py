@@ -1,0 +1,163 @@
+"""The runner's machinery on a generic env (CartPole): run directories, hashing, resume, executors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from experiments import runner
+from experiments.compare import Part, compare
+from experiments.runner import RunSpec, config_hash, execute_run, resolve, run_all, run_name
+
+TINY = {"n_envs": 1, "n_steps": 64, "batch_size": 32}
+
+
+SHORT = {"max_episode_steps": 50}  # gymnasium.make's own cap keeps evaluations short
+
+
+def cartpole(seed: int = 0, steps: int = 128) -> RunSpec:
+    return RunSpec(
+        "CartPole-v1",
+        "ppo",
+        seed=seed,
+        steps=steps,
+        env_kwargs=SHORT,
+        hyperparams=dict(TINY),
+        eval_episodes=2,
+    )
+
+
+def test_resolved_settings_fill_in_the_yaml_and_name_the_run():
+    config = resolve(cartpole())
+    assert config["env"] == "CartPole-v1" and config["kind"] == "sb3" and config["steps"] == 128
+    assert config["hyperparams"]["policy"] == "MlpPolicy"  # from experiments/config/ppo.yml
+    assert config["hyperparams"]["n_steps"] == 64  # the override wins
+    assert run_name(config).startswith("cartpole-ppo-default-s0-")
+    assert config_hash(config) == config_hash(resolve(cartpole()))
+    assert config_hash(config) != config_hash(resolve(cartpole(seed=1)))
+    assert config_hash(config) != config_hash(resolve(cartpole(steps=256)))
+
+
+def test_a_run_directory_holds_everything_and_result_json_marks_it_complete(tmp_path):
+    result = execute_run(cartpole(), tmp_path / "run")
+    files = {path.name for path in (tmp_path / "run").iterdir()}
+    assert {"config.json", "model.zip", "monitor", "evaluations.npz", "curve.csv"} <= files
+    assert {"learning_curve.png", "evaluation.json", "result.json"} <= files
+    assert list((tmp_path / "run" / "monitor").glob("*.monitor.csv"))
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert saved["seed"] == 0 and saved["versions"]["stable-baselines3"]
+    assert result.metrics["episodes"] == 2 and not result.cached
+    assert not list(tmp_path.glob(".partial-*"))  # the scratch folder was renamed into place
+
+
+def test_a_finished_run_is_never_recomputed(tmp_path):
+    first = execute_run(cartpole(), tmp_path / "run")
+    stamp = (tmp_path / "run" / "result.json").stat().st_mtime_ns
+    again = execute_run(cartpole(), tmp_path / "run")
+    assert again.cached and again.metrics == first.metrics
+    assert (tmp_path / "run" / "result.json").stat().st_mtime_ns == stamp
+
+
+def test_run_all_skips_finished_runs_and_clears_interrupted_ones(tmp_path, monkeypatch):
+    specs = [cartpole(seed=0), cartpole(seed=1)]
+    (tmp_path / ".partial-something-abc").mkdir(parents=True)  # left by a killed run
+    run_all(specs[:1], tmp_path)
+    calls = []
+    real = runner.execute_run
+    monkeypatch.setattr(
+        runner, "execute_run", lambda spec, run_dir: calls.append(spec.seed) or real(spec, run_dir)
+    )
+    results = run_all(specs, tmp_path)
+    assert calls == [1]  # seed 0 was finished: loaded, not run
+    assert [r.config["seed"] for r in results] == [0, 1] and results[0].cached
+    assert not list(tmp_path.glob(".partial-*"))
+
+
+def test_compare_on_a_custom_suite_writes_results_and_resumes(tmp_path):
+    suite = [Part("CartPole-v1", ("ppo",), steps={"ppo": 128}, env_kwargs=SHORT, eval_episodes=2)]
+    first = compare(suite, seeds=2, out=tmp_path)
+    assert first["computed"] == 2 and first["reused"] == 0
+    for name in (
+        "results.csv",
+        "results.json",
+        "report.md",
+        "cartpole_learning.png",
+        "cartpole_mean_return.png",
+    ):
+        assert (tmp_path / name).is_file(), name
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/result.json")}
+    second = compare(suite, seeds=2, out=tmp_path)
+    assert second["computed"] == 0 and second["reused"] == 2
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/result.json")} == stamps
+    group = second["groups"][0]
+    assert group["seeds"] == 2 and "mean_return_std" in group
+
+
+@pytest.mark.slow
+def test_process_pool_executor_runs_specs_in_spawned_workers(tmp_path):
+    results = run_all([cartpole(seed=0), cartpole(seed=1)], tmp_path, workers=2)
+    assert [r.config["seed"] for r in results] == [0, 1]
+    assert all((r.run_dir / "result.json").is_file() for r in results)
+
+
+def test_cli_train_evaluate_plot_on_cartpole(cli, tmp_path):
+    result = cli(
+        "train",
+        "CartPole-v1",
+        "--algo",
+        "a2c",
+        "--steps",
+        "64",
+        "--episodes",
+        "2",
+        "--out",
+        tmp_path / "a2c",
+        "--json",
+        "--env-arg",
+        "max_episode_steps=50",
+        "--set",
+        "n_envs=1",
+        "--set",
+        "n_steps=8",
+    )
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["config"]["agent"] == "a2c" and payload["metrics"]["episodes"] == 2
+    evaluated = cli("evaluate", tmp_path / "a2c", "--episodes", "1", "--json")
+    assert evaluated.exit_code == 0 and json.loads(evaluated.stdout)["summary"]["episodes"] == 1
+    plotted = cli("plot", tmp_path / "a2c", "--out", tmp_path / "plots", "--json")
+    assert plotted.exit_code == 0
+    assert [p.endswith("CartPole-v1_learning.png") for p in json.loads(plotted.stdout)["plots"]] == [True]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("train", "cartpole2", "--algo", "ppo"), "unknown environment 'cartpole2'"),
+        (("train", "CartPole-v1", "--algo", "ppo2"), "unknown algorithm 'ppo2'"),
+        (("train", "Pendulum-v1", "--algo", "dqn", "--steps", "10"), "dqn needs a Discrete action space"),
+        (
+            ("train", "CartPole-v1", "--algo", "ppo", "--set", "lerning_rate=1"),
+            "no hyperparameter 'lerning_rate'",
+        ),
+        (("train", "CartPole-v1", "--algo", "ppo", "--reward", "progress"), "has a fixed reward"),
+        (("train", "CartPole-v1", "--algo", "ppo", "--env-arg", "colour=red"), "rejected its arguments"),
+        (("evaluate", "tests"), "is not a finished gymlab run"),
+        (("plot", "tests"), "is not a finished gymlab run"),
+        (("compare", "everything"), "unknown suite 'everything'"),
+        (("compare", "coins", "--workers", "0"), "--workers must be at least 1"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_corrupted_model_in_a_run_directory_is_exit_code_2(cli, tmp_path):
+    execute_run(cartpole(steps=64), tmp_path / "run")
+    (tmp_path / "run" / "model.zip").write_bytes(b"\x00garbage")
+    result = cli("evaluate", tmp_path / "run")
+    assert result.exit_code == 2 and "is corrupted" in result.stderr and "Traceback" not in result.stderr
