@@ -1,0 +1,99 @@
+"""train → evaluate → plot and compare on the gymlab envs, with tiny budgets."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+TINY = ("--set", "n_envs=1", "--set", "n_steps=64", "--set", "batch_size=32")
+
+
+def train(cli, env, algo, out, *extra):
+    result = cli("train", env, "--algo", algo, "--out", out, "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_coins_maskable_ppo_train_evaluate_plot(cli, tmp_path):
+    trained = train(cli, "coins", "maskable_ppo", tmp_path / "run", "--steps", "128", "--episodes", "10", *TINY)
+    assert trained["config"]["env"] == "gymlab/CoinChange-v0"
+    assert 0.0 <= trained["metrics"]["optimality_rate"] <= 1.0 and trained["metrics"]["episodes"] == 10
+    evaluated = cli("evaluate", tmp_path / "run", "--episodes", "5", "--json")
+    assert evaluated.exit_code == 0, evaluated.stderr
+    report = json.loads(evaluated.stdout)
+    assert report["summary"]["episodes"] == 5 and {"optimal", "coins_used"} <= set(report["episodes"][0])
+    assert report["summary"]["paid_rate"] == 1.0  # masks forbid a coin larger than what remains
+    plotted = cli("plot", tmp_path / "run", "--out", tmp_path / "plots", "--json")
+    assert plotted.exit_code == 0 and (tmp_path / "plots" / "CoinChange-v0_learning.png").is_file()
+
+
+def test_coins_q_learning_trains_saves_and_loads(cli, tmp_path):
+    trained = train(cli, "coins", "q_learning", tmp_path / "run", "--steps", "3000", "--episodes", "20")
+    assert trained["config"]["kind"] == "learner" and (tmp_path / "run" / "model.json").is_file()
+    assert (tmp_path / "run" / "evaluations.npz").is_file() and (tmp_path / "run" / "learning_curve.png").is_file()
+    evaluated = json.loads(cli("evaluate", tmp_path / "run", "--json").stdout)
+    assert evaluated["summary"]["optimality_rate"] == trained["metrics"]["optimality_rate"]
+
+
+def test_tsp_maskable_ppo_train_evaluate_reports_gap_to_optimal(cli, tmp_path):
+    trained = train(cli, "tsp", "maskable_ppo", tmp_path / "run", "--steps", "128", "--episodes", "3", *TINY)
+    gap = trained["metrics"]["mean_gap_percent"]
+    assert gap >= 0.0 and trained["metrics"]["optimal_rate"] <= 1.0
+    evaluated = json.loads(cli("evaluate", tmp_path / "run", "--episodes", "2", "--json").stdout)
+    assert evaluated["episodes"][0]["gap_percent"] >= 0.0 and len(evaluated["episodes"][0]["tour"]) == 10
+    assert cli("plot", tmp_path / "run", "--out", tmp_path / "plots").exit_code == 0
+
+
+def test_compare_quick_on_a_reduced_suite_end_to_end_and_resume(cli, tmp_path):
+    args = ("compare", "coins", "--quick", "--seeds", "2", "--steps", "256", "--episodes", "20")
+    args += ("--agents", "greedy,dp", "--agents", "q_learning", "--out", tmp_path, "--json")
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["computed"] == 4 and summary["reused"] == 0  # 2 baselines + q_learning × 2 seeds
+    with (tmp_path / "results.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    assert sorted(row["agent"] for row in rows) == ["dp", "greedy", "q_learning", "q_learning"]
+    dp = next(row for row in rows if row["agent"] == "dp")
+    assert float(dp["optimality_rate"]) == 1.0  # dynamic programming is exact
+    report = (tmp_path / "report.md").read_text()
+    assert "**Conclusion.** Best on optimal payments: **dp** (100.0 %)" in report
+    assert (tmp_path / "coins_learning.png").is_file() and (tmp_path / "coins_optimality_rate.png").is_file()
+    again = json.loads(cli(*args).stdout)
+    assert again["computed"] == 0 and again["reused"] == 4
+
+
+def test_compare_tsp_reduced_suite(cli, tmp_path):
+    args = ("compare", "tsp", "--seeds", "1", "--steps", "64", "--episodes", "3", "--quiet")
+    result = cli(*args, "--agents", "nearest_neighbour,exact", "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    groups = json.loads((tmp_path / "results.json").read_text())["groups"]
+    by_agent = {group["agent"]: group for group in groups}
+    assert by_agent["exact"]["mean_gap_percent"] == pytest.approx(0.0, abs=1e-9)
+    assert by_agent["nearest_neighbour"]["mean_gap_percent"] > 0.0
+    assert "gap to optimal" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compare", "coins", "--agents", "oracle"), "unknown agent 'oracle'"),
+        (("train", "coins", "--algo", "greedy"), "is a fixed algorithm and does not learn"),
+        (("train", "coins", "--algo", "sac"), "sac needs a Box action space"),
+        (("train", "coins", "--algo", "ppo", "--reward", "progress"), "has a fixed reward"),
+        (("train", "tsp", "--algo", "ppo", "--env-arg", "n_cities=1"), "n_cities must be at least 2"),
+    ],
+)
+def test_bad_input_on_gymlab_envs(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_corrupted_q_table_is_exit_code_2(cli, tmp_path):
+    train(cli, "coins", "q_learning", tmp_path / "run", "--steps", "200", "--episodes", "2")
+    (tmp_path / "run" / "model.json").write_text("{not json", encoding="utf-8")
+    result = cli("evaluate", tmp_path / "run")
+    assert result.exit_code == 2 and "not a Q-table file" in result.stderr
