@@ -133,18 +133,18 @@ def local_search(
 
 
 def descend(distances: np.ndarray, tour: np.ndarray) -> np.ndarray:
-    """Apply the best improving 2-opt or Or-opt move until there is none (a local optimum)."""
+    """Apply the best improving 2-opt move, else the best Or-opt move, until neither helps (a local optimum)."""
     tour = np.array(tour)
     tolerance = _tolerance(distances)
     while len(tour) >= 4:
-        gain_2opt, i, j = best_two_opt(distances, tour)
-        gain_or, move = best_or_opt(distances, tour)
-        if min(gain_2opt, gain_or) >= -tolerance:
-            break
-        if gain_2opt <= gain_or:
+        change, i, j = best_two_opt(distances, tour)
+        if change < -tolerance:  # 2-opt first: it is the cheaper scan
             tour[i + 1 : j + 1] = tour[i + 1 : j + 1][::-1]
-        else:
-            tour = apply_or_opt(tour, *move)
+            continue
+        change, move = best_or_opt(distances, tour)
+        if change >= -tolerance:
+            break
+        tour = apply_or_opt(tour, *move)
     return tour
 
 
