@@ -1,57 +1,75 @@
 """Evaluating an agent on the measures that fit its env.
 
 Every agent — baseline or learned — plays the same evaluation episodes: episode ``i`` starts
-from ``env.reset(seed=EVAL_SEED + i)``, so every agent faces the same coin amounts, the same
-city layouts, the same start on the track. Each episode gives one row (its return, length,
-wall time, plus the env's own measures); the summary averages the rows.
+from ``env.reset(seed=EVAL_SEED + i)`` (coin change: every amount once; the track: the
+start line, as DeepRacer's evaluation trials), so all agents face the same amounts, the
+same city layouts, the same lap. Each episode gives one row — its return, length and the
+agent's decision time, plus the env's own measures — and the summary averages the rows.
 
-Env-specific measures plug in through :data:`EPISODE_MEASURES` (one row per episode) and
-:data:`SUMMARIES` (the summary of all rows).
+An env's measures are one :class:`Measures` entry in :data:`MEASURES`: how to turn an
+episode into a row, rows into a summary, and optionally the reset options of each
+episode, a probe read at every step (the car's position) and its own way to play.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, Episode, rollout
+from agents.base import Agent, rollout
 
 EVAL_SEED = 10_000  # evaluation episodes never share seeds with training
 
 
-class RecordInfos(gym.Wrapper):
-    """Keep every step's ``info`` (positions on the track, tour so far …) for the measures."""
+class Recorder(gym.Wrapper):
+    """Keeps what each episode did: its return, length, last ``info`` and a per-step probe."""
+
+    def __init__(self, env: gym.Env, probe: Callable[[gym.Env], Any] | None = None):
+        super().__init__(env)
+        self.probe = probe
+        self.records: list[dict[str, Any]] = []
 
     def reset(self, **kwargs):
         observation, info = self.env.reset(**kwargs)
-        self.infos = [info]
+        self.records.append({"return": 0.0, "length": 0, "info": info, "probes": []})
+        self._probe()
         return observation, info
 
     def step(self, action):
         observation, reward, terminated, truncated, info = self.env.step(action)
-        self.infos.append(info)
+        record = self.records[-1]
+        record["return"] += float(reward)
+        record["length"] += 1
+        record["info"] = info
+        self._probe()
         return observation, reward, terminated, truncated, info
+
+    def _probe(self) -> None:
+        if self.probe is not None:
+            self.records[-1]["probes"].append(self.probe(self.env.unwrapped))
 
 
 class TimedAgent(Agent):
-    """Wraps an agent and adds up the wall time it spends deciding (reset + act), nothing else."""
+    """Wraps an agent and times its decisions (reset + act) per episode, nothing else."""
 
     def __init__(self, agent: Agent):
-        self.agent, self.name, self.seconds = agent, agent.name, 0.0
+        self.agent, self.name = agent, agent.name
+        self.seconds: list[float] = []  # one entry per episode
 
     def reset(self, env: gym.Env) -> None:
         started = time.perf_counter()
         self.agent.reset(env)
-        self.seconds += time.perf_counter() - started
+        self.seconds.append(time.perf_counter() - started)
 
     def act(self, observation: Any, env: gym.Env) -> Any:
         started = time.perf_counter()
         action = self.agent.act(observation, env)
-        self.seconds += time.perf_counter() - started
+        self.seconds[-1] += time.perf_counter() - started
         return action
 
 
@@ -67,8 +85,8 @@ def coin_amounts(env: gym.Env, episodes: int) -> list[dict[str, Any]]:
     return [{"amount": amount} for amount in amounts]
 
 
-def coin_measures(env: gym.Env, episode: Episode, infos: list[dict]) -> dict[str, Any]:
-    info = episode.info
+def coin_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
+    info = record["info"]
     return {
         "amount": info["amount"],
         "coins_used": info["n_coins"],
@@ -94,8 +112,8 @@ def coin_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 # -- TSP: how far above the optimal tour? ---------------------------------------------------------
 
 
-def tsp_measures(env: gym.Env, episode: Episode, infos: list[dict]) -> dict[str, Any]:
-    info = episode.info
+def tsp_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
+    info = record["info"]
     gap = info.get("gap")
     return {
         "tour_length": info["length"],
@@ -115,19 +133,57 @@ def tsp_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-# env id → the reset options of each evaluation episode (default: none, seeds only)
-EPISODE_OPTIONS: dict[str, Callable[[gym.Env, int], list[dict[str, Any]]]] = {
-    "gymlab/CoinChange-v0": coin_amounts,
-}
-# env id → function(unwrapped env at episode end, episode, infos) → extra row fields
-EPISODE_MEASURES: dict[str, Callable[[gym.Env, Episode, list[dict]], dict[str, Any]]] = {
-    "gymlab/CoinChange-v0": coin_measures,
-    "gymlab/TSP-v0": tsp_measures,
-}
-# env id → function(rows) → summary fields (added to the generic ones)
-SUMMARIES: dict[str, Callable[[list[dict[str, Any]]], dict[str, Any]]] = {
-    "gymlab/CoinChange-v0": coin_summary,
-    "gymlab/TSP-v0": tsp_summary,
+# -- the track: DeepRacer evaluation trials, lap times, zig-zag ---------------------------------
+
+
+def car_state(env: gym.Env) -> tuple[float, float, float, float]:
+    """(x, y, speed, steering) of the car at this step: the trajectory and the zig-zag measure."""
+    car = env.car
+    return (round(car.x, 4), round(car.y, 4), round(car.speed, 3), round(car.steering, 3))
+
+
+def track_trials(env: gym.Env, agent: Agent, episodes: int) -> list[dict[str, Any]]:
+    """DeepRacer-style trials from the start line: the track's own :func:`evaluate_trials`."""
+    from agents.driving import evaluate_trials
+
+    return evaluate_trials(env, agent, episodes=episodes, seed=EVAL_SEED)
+
+
+def track_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
+    """Mean |Δsteering| per step (degrees): how much the car zig-zags; and the path driven."""
+    states = np.array(record["probes"], dtype=float)
+    steering = states[:, 3]
+    zigzag = float(np.abs(np.diff(steering)).mean()) if len(steering) > 1 else 0.0
+    return {"zigzag_deg": zigzag, "trajectory": states[:, :3].tolist()}
+
+
+def track_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    laps = [row["lap_time"] for row in rows if row["status"] == "lap_complete"]
+    return {
+        "completion_rate": len(laps) / len(rows),
+        "mean_progress": float(np.mean([row["progress"] for row in rows])),
+        "mean_lap_time": float(np.mean(laps)) if laps else float("nan"),
+        "best_lap_time": float(min(laps)) if laps else float("nan"),
+        "off_track": float(np.mean([row["off_track_count"] for row in rows])),
+        "zigzag_deg": float(np.mean([row["zigzag_deg"] for row in rows])),
+    }
+
+
+@dataclass(frozen=True)
+class Measures:
+    """How one env is measured: episode → row, rows → summary, and optional hooks."""
+
+    row: Callable[[gym.Env, dict[str, Any]], dict[str, Any]]
+    summary: Callable[[list[dict[str, Any]]], dict[str, Any]]
+    options: Callable[[gym.Env, int], list[dict[str, Any]]] | None = None  # reset options per episode
+    probe: Callable[[gym.Env], Any] | None = None  # read at every step
+    play: Callable[[gym.Env, Agent, int], list[dict[str, Any]]] | None = None  # own episode loop
+
+
+MEASURES: dict[str, Measures] = {
+    "gymlab/CoinChange-v0": Measures(coin_row, coin_summary, options=coin_amounts),
+    "gymlab/TSP-v0": Measures(tsp_row, tsp_summary),
+    "gymlab/TrackRacer-v0": Measures(track_row, track_summary, probe=car_state, play=track_trials),
 }
 
 
@@ -138,35 +194,44 @@ def evaluate(
     episodes: int = 10,
     make: Callable[..., gym.Env] | None = None,
 ) -> dict[str, Any]:
-    """Play the evaluation episodes; returns ``{"summary": {...}, "episodes": [rows]}``.
+    """Play the evaluation episodes; returns ``{"summary", "episodes"}`` (and ``"trials"`` on
+    the track: the same list ``gymlab track drive --json`` prints).
 
-    ``decision_seconds`` is the agent's own thinking time per episode (planning a tour,
-    a forward pass), without the env's bookkeeping.
+    ``decision_seconds`` is the agent's own thinking time per episode (planning a tour, a
+    forward pass), without the env's bookkeeping.
     """
     if make is None:
         from experiments.runner import make_env as make
-    env = RecordInfos(make(full_id, env_kwargs or {}))
+    measures = MEASURES.get(full_id)
+    env = Recorder(make(full_id, env_kwargs or {}), measures.probe if measures else None)
     timed = TimedAgent(agent)
-    measure = EPISODE_MEASURES.get(full_id)
-    plan = EPISODE_OPTIONS.get(full_id)
-    options = plan(env, episodes) if plan is not None else [None] * episodes
-    rows = []
+    played: list[dict[str, Any]] | None = None
     try:
-        for index, episode_options in enumerate(options):
-            timed.seconds = 0.0
-            episode = rollout(env, timed, seed=EVAL_SEED + index, options=episode_options)
+        if measures is not None and measures.play is not None:
+            played = measures.play(env, timed, episodes)
+        else:
+            options = measures.options(env, episodes) if measures and measures.options else [None] * episodes
+            for index, episode_options in enumerate(options):
+                rollout(env, timed, seed=EVAL_SEED + index, options=episode_options)
+        rows = []
+        for index, record in enumerate(env.records):
             row = {
                 "episode": index,
-                "return": episode.total_reward,
-                "length": episode.steps,
-                "decision_seconds": timed.seconds,
+                "return": record["return"],
+                "length": record["length"],
+                "decision_seconds": timed.seconds[index],
             }
-            if measure is not None:
-                row.update(measure(env.unwrapped, episode, env.infos))
+            if played is not None:
+                row.update(played[index])
+            if measures is not None:
+                row.update(measures.row(env.unwrapped, record))
             rows.append(row)
     finally:
         env.close()
-    return {"summary": summarise(full_id, rows), "episodes": rows}
+    report: dict[str, Any] = {"summary": summarise(full_id, rows), "episodes": rows}
+    if played is not None:
+        report["trials"] = played
+    return report
 
 
 def summarise(full_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -181,6 +246,6 @@ def summarise(full_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mean_length": float(np.mean([row["length"] for row in rows])),
         "decision_seconds": float(np.mean([row["decision_seconds"] for row in rows])),
     }
-    if full_id in SUMMARIES:
-        summary.update(SUMMARIES[full_id](rows))
+    if full_id in MEASURES:
+        summary.update(MEASURES[full_id].summary(rows))
     return summary

@@ -17,7 +17,9 @@ def train(cli, env, algo, out, *extra):
 
 
 def test_coins_maskable_ppo_train_evaluate_plot(cli, tmp_path):
-    trained = train(cli, "coins", "maskable_ppo", tmp_path / "run", "--steps", "128", "--episodes", "10", *TINY)
+    trained = train(
+        cli, "coins", "maskable_ppo", tmp_path / "run", "--steps", "128", "--episodes", "10", *TINY
+    )
     assert trained["config"]["env"] == "gymlab/CoinChange-v0"
     assert 0.0 <= trained["metrics"]["optimality_rate"] <= 1.0 and trained["metrics"]["episodes"] == 10
     evaluated = cli("evaluate", tmp_path / "run", "--episodes", "5", "--json")
@@ -32,7 +34,9 @@ def test_coins_maskable_ppo_train_evaluate_plot(cli, tmp_path):
 def test_coins_q_learning_trains_saves_and_loads(cli, tmp_path):
     trained = train(cli, "coins", "q_learning", tmp_path / "run", "--steps", "3000", "--episodes", "20")
     assert trained["config"]["kind"] == "learner" and (tmp_path / "run" / "model.json").is_file()
-    assert (tmp_path / "run" / "evaluations.npz").is_file() and (tmp_path / "run" / "learning_curve.png").is_file()
+    assert (tmp_path / "run" / "evaluations.npz").is_file() and (
+        tmp_path / "run" / "learning_curve.png"
+    ).is_file()
     evaluated = json.loads(cli("evaluate", tmp_path / "run", "--json").stdout)
     assert evaluated["summary"]["optimality_rate"] == trained["metrics"]["optimality_rate"]
 
