@@ -106,6 +106,11 @@ CATALOG: dict[str, dict[str, Recipe]] = {
 }
 
 
+def canonical(name: str) -> str:
+    """Agent names use underscores; ``pure-pursuit`` (the track CLI's spelling) works too."""
+    return name.strip().lower().replace("-", "_")
+
+
 def recipes(full_id: str) -> dict[str, Recipe]:
     """The non-SB3 agents of an env (empty for envs gymlab does not know, e.g. CartPole)."""
     return CATALOG.get(full_id, {})

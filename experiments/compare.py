@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from envs.errors import GymlabError
-from experiments import runner
+from experiments import catalog, runner
 from experiments.io import atomic_write, default_out_dir, write_json
 from experiments.results import provenance
 from experiments.runner import RunResult, RunSpec
@@ -41,6 +41,7 @@ class Part:
     steps: dict[str, int] = field(default_factory=dict)
     quick_steps: dict[str, int] = field(default_factory=dict)
     rewards: tuple[str, ...] = ()
+    per_reward: tuple[str, ...] = ()  # fixed agents whose behaviour depends on the reward
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     eval_episodes: int = 10
     quick_eval_episodes: int = 5
@@ -87,6 +88,7 @@ def build_specs(
 ) -> list[RunSpec]:
     """Every run of a suite: each learner × reward × seed, each baseline once (seed 0)."""
     parts = _suite(suite)
+    agents = [catalog.canonical(name) for name in agents] if agents else None
     if seeds < 1:
         raise GymlabError(f"--seeds must be at least 1 (got {seeds})")
     known = {name for part in parts for name in part.agents}
@@ -104,7 +106,7 @@ def build_specs(
             if agents and name not in agents:
                 continue
             learner = name in budgets
-            for reward in part_rewards if learner else [None]:
+            for reward in part_rewards if learner or name in part.per_reward else [None]:
                 for seed in range(seeds) if learner else [0]:
                     specs.append(
                         RunSpec(

@@ -152,6 +152,7 @@ def is_algorithm(name: str) -> bool:
 def recipe(full_id: str, name: str) -> catalog.Recipe:
     """The catalog's recipe for agent ``name`` on ``full_id``, or a one-line error."""
     table = catalog.recipes(full_id)
+    name = catalog.canonical(name)
     if name not in table:
         raise GymlabError(
             f"unknown agent {name!r} for {full_id}; choose one of: {', '.join(agent_names(full_id))}"
@@ -197,7 +198,7 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         if spec.hyperparams:
             raise GymlabError(f"--set applies to the RL algorithms, not to {spec.agent!r}")
         settings, env_kwargs = {}, dict(spec.env_kwargs)
-        agent, kind = spec.agent, "learner" if made.learns else "baseline"
+        agent, kind = catalog.canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     if reward is not None:
         env_kwargs[REWARD_ARGS[full_id]] = reward.get("file", reward["name"])
@@ -535,7 +536,7 @@ def train(
         eval_episodes=eval_episodes,
     )
     full_id = env_id(env)
-    if not is_algorithm(algo) and algo not in catalog.recipes(full_id):
+    if not is_algorithm(algo) and catalog.canonical(algo) not in catalog.recipes(full_id):
         raise GymlabError(
             f"unknown algorithm {algo!r} for {full_id}; choose one of: {', '.join(agent_names(full_id))}"
         )
