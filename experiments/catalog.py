@@ -88,6 +88,21 @@ def _tsp_random(env: gym.Env, seed: int) -> Agent:
     return RandomTourAgent(seed=seed)
 
 
+# -- TrackRacer --------------------------------------------------------------------------------
+
+
+def _pure_pursuit(env: gym.Env, seed: int) -> Agent:
+    from agents.driving import PurePursuit
+
+    return PurePursuit()
+
+
+def _one_step_greedy(env: gym.Env, seed: int) -> Agent:
+    from agents.driving import OneStepGreedy
+
+    return OneStepGreedy()
+
+
 CATALOG: dict[str, dict[str, Recipe]] = {
     COINS: {
         "greedy": Recipe("largest coin that fits", _coins_greedy),
@@ -102,6 +117,12 @@ CATALOG: dict[str, dict[str, Recipe]] = {
         "random_restarts": Recipe("best of 20 randomised greedy tours", _tsp_solver("restarts")),
         "two_opt": Recipe("nearest neighbour improved by 2-opt/Or-opt moves", _tsp_solver("two-opt")),
         "exact": Recipe("Held–Karp dynamic programming, O(n²2ⁿ)", _tsp_solver("exact")),
+    },
+    TRACK: {
+        "pure_pursuit": Recipe(
+            "steer at a point ahead on the centre line; planned speed profile", _pure_pursuit
+        ),
+        "greedy": Recipe("one-step greedy: the action with the best immediate reward", _one_step_greedy),
     },
 }
 

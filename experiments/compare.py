@@ -52,7 +52,7 @@ SUITES: dict[str, list[Part]] = {
         Part(
             "gymlab/CoinChange-v0",
             ("greedy", "dp", "q_learning", "maskable_ppo"),
-            steps={"q_learning": 30_000, "maskable_ppo": 60_000},
+            steps={"q_learning": 30_000, "maskable_ppo": 30_000},
             quick_steps={"q_learning": 10_000, "maskable_ppo": 6_000},
             eval_episodes=100,
             quick_eval_episodes=100,
@@ -61,8 +61,8 @@ SUITES: dict[str, list[Part]] = {
     "tsp": [
         Part(
             "gymlab/TSP-v0",
-            ("nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
-            steps={"maskable_ppo": 60_000},
+            ("random", "nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
+            steps={"maskable_ppo": 50_000},
             quick_steps={"maskable_ppo": 6_000},
             env_kwargs={"n_cities": 10},
             eval_episodes=50,
@@ -70,7 +70,20 @@ SUITES: dict[str, list[Part]] = {
         )
     ],
 }
-SUITES["default"] = [*SUITES["coins"], *SUITES["tsp"]]
+SUITES["track"] = [
+    Part(
+        "gymlab/TrackRacer-v0",
+        ("pure_pursuit", "greedy", "ppo"),
+        steps={"ppo": 100_000},
+        quick_steps={"ppo": 5_000},
+        rewards=("progress", "follow_center_line", "prevent_zigzag"),
+        per_reward=("greedy",),
+        env_kwargs={"actions": "racing"},
+        eval_episodes=3,
+        quick_eval_episodes=1,
+    )
+]
+SUITES["default"] = [*SUITES["coins"], *SUITES["tsp"], *SUITES["track"]]
 
 
 def suite_names() -> list[str]:

@@ -248,4 +248,9 @@ def summarise(full_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
     if full_id in MEASURES:
         summary.update(MEASURES[full_id].summary(rows))
-    return summary
+    return {key: None if _is_nan(value) else value for key, value in summary.items()}
+
+
+def _is_nan(value: Any) -> bool:
+    """NaN (no lap completed → no lap time) is stored as null: JSON has no NaN."""
+    return isinstance(value, float) and value != value

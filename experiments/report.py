@@ -49,6 +49,13 @@ MEASURES: dict[str, list[Measure]] = {
         Measure("optimal_rate", "optimal tours", "higher", percent=True),
         Measure("decision_seconds", "seconds per instance", "lower"),
     ],
+    "gymlab/TrackRacer-v0": [
+        Measure("mean_progress", "lap completed (%)", "higher"),
+        Measure("mean_lap_time", "lap time (s)", "lower"),
+        Measure("completion_rate", "trials finished", "higher", percent=True),
+        Measure("off_track", "off-track per trial", "lower"),
+        Measure("zigzag_deg", "mean |Δsteering| (°/step)", "lower"),
+    ],
 }
 DEFAULT_MEASURES = [Measure("mean_return", "mean return", "higher"), Measure("mean_length", "episode length")]
 TRAINING = [Measure("train_seconds", "training (s)"), Measure("steps", "training steps", whole=True)]
@@ -58,8 +65,21 @@ def measures(full_id: str) -> list[Measure]:
     return MEASURES.get(full_id, DEFAULT_MEASURES)
 
 
+def rank_key(group: dict[str, Any], full_id: str) -> tuple[float, float]:
+    """Sort key, best first: the main measure, then the second one to break ties (a missing
+    value — no lap, no tour — ranks last)."""
+    keys = []
+    for measure in measures(full_id)[:2]:
+        value = group.get(measure.key)
+        if value is None or measure.better is None:
+            keys.append(float("inf"))
+        else:
+            keys.append(-value if measure.better == "higher" else value)
+    return tuple(keys)
+
+
 def _cell(group: dict[str, Any], measure: Measure) -> str:
-    if measure.key not in group:
+    if group.get(measure.key) is None:
         return "–"
     text = measure.format(group[measure.key])
     spread = group.get(f"{measure.key}_std")
@@ -71,8 +91,7 @@ def _cell(group: dict[str, Any], measure: Measure) -> str:
 def table(groups: list[dict[str, Any]], full_id: str) -> str:
     """A markdown table, one row per config, sorted by the main measure."""
     columns = [*measures(full_id), *TRAINING]
-    main = columns[0]
-    ordered = sorted(groups, key=lambda g: g.get(main.key, float("inf")), reverse=main.better == "higher")
+    ordered = sorted(groups, key=lambda g: rank_key(g, full_id))
     lines = [
         "| agent | seeds | " + " | ".join(m.label for m in columns) + " |",
         "|---|---|" + "---|" * len(columns),
@@ -85,38 +104,40 @@ def table(groups: list[dict[str, Any]], full_id: str) -> str:
 
 def conclusion(groups: list[dict[str, Any]], full_id: str) -> list[str]:
     """Sentences computed from the numbers: the best config, learned vs fixed, seed spread."""
-    main = measures(full_id)[0]
-    rated = [g for g in groups if main.key in g]
+    main, second = (measures(full_id) + [None])[:2]
+    rated = sorted((g for g in groups if g.get(main.key) is not None), key=lambda g: rank_key(g, full_id))
     if not rated:
         return [f"No run produced {main.label}."]
-    higher = main.better == "higher"
-    best = max(rated, key=lambda g: g[main.key]) if higher else min(rated, key=lambda g: g[main.key])
-    sentences = [f"Best on {main.label}: **{config_label(best)}** ({main.format(best[main.key])})."]
+
+    def describe(group: dict[str, Any]) -> str:
+        text = main.format(group[main.key])
+        if second is not None and group.get(second.key) is not None:
+            name, _, unit = second.label.partition(" (")
+            text += f", {name} {second.format(group[second.key])} {unit.rstrip(')')}".rstrip()
+        return text
+
+    best = rated[0]
+    sentences = [f"Best on {main.label}: **{config_label(best)}** ({describe(best)})."]
     learned = [g for g in rated if g.get("steps", 0) > 0]
     fixed = [g for g in rated if g.get("steps", 0) == 0]
     if learned and fixed:
-        pick = max if higher else min
-        top_learned = pick(learned, key=lambda g: g[main.key])
-        top_fixed = pick(fixed, key=lambda g: g[main.key])
-        difference = top_learned[main.key] - top_fixed[main.key]
-        ahead = difference > 0 if higher else difference < 0
-        if abs(difference) < 1e-9:
+        top_learned, top_fixed, worst_fixed = learned[0], fixed[0], fixed[-1]
+        if rank_key(top_learned, full_id) == rank_key(top_fixed, full_id):
             verdict = "matches"
         else:
-            verdict = "beats" if ahead else "trails"
+            verdict = "beats" if rank_key(top_learned, full_id) < rank_key(top_fixed, full_id) else "trails"
         sentences.append(
-            f"The best learned agent, {config_label(top_learned)} ({main.format(top_learned[main.key])} "
-            f"after {int(top_learned['steps']):,} steps, {top_learned['seeds']} seeds), {verdict} the best "
-            f"fixed algorithm, {config_label(top_fixed)} ({main.format(top_fixed[main.key])})."
+            f"The best learned agent, {config_label(top_learned)} ({describe(top_learned)} after "
+            f"{int(top_learned['steps']):,} training steps, mean of {top_learned['seeds']} seed(s)), "
+            f"{verdict} the best fixed algorithm, {config_label(top_fixed)} ({describe(top_fixed)})."
         )
-        worst_fixed = (min if higher else max)(fixed, key=lambda g: g[main.key])
-        if worst_fixed is not top_fixed:
-            beaten = (top_learned[main.key] > worst_fixed[main.key]) == higher
+        if worst_fixed is not top_fixed and verdict == "trails":
+            beaten = rank_key(top_learned, full_id) < rank_key(worst_fixed, full_id)
             sentences.append(
                 f"It {'does' if beaten else 'does not'} beat the weakest fixed algorithm, "
-                f"{config_label(worst_fixed)} ({main.format(worst_fixed[main.key])})."
+                f"{config_label(worst_fixed)} ({describe(worst_fixed)})."
             )
-    spread = [(g, g.get(f"{main.key}_std", 0.0)) for g in learned if g["seeds"] > 1]
+    spread = [(g, g.get(f"{main.key}_std") or 0.0) for g in learned if g["seeds"] > 1]
     if spread:
         group, std = max(spread, key=lambda item: item[1])
         sentences.append(
@@ -187,4 +208,35 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     )
     if bars is not None:
         plots.append(bars)
+    if full_id in TRAJECTORY_ENVS:
+        plots.append(trajectories(out, full_id, results))
     return plots
+
+
+TRAJECTORY_ENVS = ("gymlab/TrackRacer-v0",)
+
+
+def trajectories(out: Path, full_id: str, results: list[RunResult]) -> Path:
+    """The track with each config's first trial (the lowest seed of each learned config)."""
+    import json
+
+    from experiments.plots.compare import plot_trajectories
+
+    chosen: dict[str, RunResult] = {}
+    for result in sorted(results, key=lambda r: r.config["seed"]):
+        chosen.setdefault(
+            config_label({"agent": result.config["agent"], "reward": result.config["reward"]}), result
+        )
+    items = []
+    for label, result in chosen.items():
+        rows = json.loads((result.run_dir / "evaluation.json").read_text(encoding="utf-8"))["episodes"]
+        items.append(
+            (
+                label if result.config["kind"] == "baseline" else f"{label} (seed {result.config['seed']})",
+                rows[0],
+            )
+        )
+    env = runner.make_env(full_id, next(iter(chosen.values())).config["env_kwargs"])
+    track = env.unwrapped.track
+    env.close()
+    return plot_trajectories(track, items, out / f"{runner.short_name(full_id)}_trajectories.png", full_id)

@@ -161,7 +161,7 @@ def recipe(full_id: str, name: str) -> catalog.Recipe:
 
 
 # Which env argument carries the reward function, per env that lets you choose one.
-REWARD_ARGS: dict[str, str] = {}
+REWARD_ARGS: dict[str, str] = {"gymlab/TrackRacer-v0": "reward"}
 
 
 def check_reward(full_id: str, reward: str | None) -> dict[str, Any] | None:
@@ -170,6 +170,9 @@ def check_reward(full_id: str, reward: str | None) -> dict[str, Any] | None:
         return None
     if full_id not in REWARD_ARGS:
         raise GymlabError(f"{full_id} has a fixed reward; drop --reward (only the track takes one)")
+    from envs.rewards import resolve_reward
+
+    resolve_reward(reward)  # the track's own check: a built-in name, or a .py file with reward_function
     path = Path(reward)
     if reward.endswith(".py"):
         if not path.is_file():

@@ -48,3 +48,46 @@ def plot_metric_bars(
         fontsize=9,
     )
     return save_figure(fig, path)
+
+
+def plot_trajectories(
+    track, items: list[tuple[str, dict[str, Any]]], path: str | Path, env_label: str
+) -> Path:
+    """One small map per config: its first evaluation trial drawn on the track, coloured by speed.
+
+    ``items`` are (label, episode row) pairs; a row holds ``trajectory`` [(x, y, speed)],
+    ``status``, ``progress`` and ``lap_time``. The title names the fastest finished lap.
+    """
+    import numpy as np
+    from envs.track_render import draw_track, speed_collection
+
+    columns = min(4, len(items))
+    rows = -(-len(items) // columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(3.6 * columns + 1, 3.0 * rows + 0.6), squeeze=False, layout="constrained"
+    )
+    for ax, (label, row) in zip(axes.flat, items, strict=False):
+        draw_track(ax, track)
+        path_xy = np.array(row["trajectory"], dtype=float)
+        lines = speed_collection(path_xy[:, 0], path_xy[:, 1], path_xy[:, 2])
+        ax.add_collection(lines)
+        ax.autoscale_view()
+        outcome = (
+            f"lap {row['lap_time']:.2f} s"
+            if row["status"] == "lap_complete"
+            else f"{row['status'].replace('_', ' ')} at {row['progress']:.0f} %"
+        )
+        ax.set_title(f"{label}\n{outcome}", fontsize=9)
+        ax.set_xlabel("x (m)", fontsize=8)
+        ax.set_ylabel("y (m)", fontsize=8)
+    for ax in list(axes.flat)[len(items) :]:
+        ax.axis("off")
+    fig.colorbar(lines, ax=axes, label="speed (m/s)", shrink=0.6)
+    laps = [(row["lap_time"], label) for label, row in items if row["status"] == "lap_complete"]
+    if laps:
+        best_time, best = min(laps)
+        finding = f"fastest lap: {best} ({best_time:.2f} s); {len(laps)} of {len(items)} finish the lap"
+    else:
+        finding = f"none of the {len(items)} finishes the lap"
+    fig.suptitle(f"{env_label} on {track.name}, first trial from the start line: {finding}", fontsize=10)
+    return save_figure(fig, path)
