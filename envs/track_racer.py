@@ -319,6 +319,11 @@ class TrackRacerEnv(gym.Env):
         return distance + extent <= half_width, distance - extent > half_width
 
     @property
+    def arc_length(self) -> float:
+        """Where the car projects onto the centre line: metres from the start line (0..length)."""
+        return self._s
+
+    @property
     def progress(self) -> float:
         """% of a lap driven since the start point (0–100; driving backwards never adds)."""
         return min(max(100.0 * self._travelled / self._length, 0.0), 100.0)
