@@ -186,17 +186,17 @@ def load_reward_file(path: str | Path) -> tuple[RewardFunction, str]:
 # -- the guard ------------------------------------------------------------------------
 
 
-def reward_problem(value: Any) -> str | None:
-    """Why ``value`` is not an acceptable reward (None when it is)."""
+def reward_problem(value: Any) -> tuple[str, str] | None:
+    """(kind, message) saying why ``value`` is not an acceptable reward; None when it is."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return f"returned {type(value).__name__} {value!r:.40}, not a number"
+        return "not a number", f"returned {type(value).__name__} {value!r:.40}, not a number"
     value = float(value)
     if math.isnan(value):
-        return "returned NaN"
+        return "nan", "returned NaN"
     if math.isinf(value):
-        return f"returned {value}"
+        return "infinite", f"returned {value}"
     if not -REWARD_LIMIT <= value <= REWARD_LIMIT:
-        return f"returned {value:g}, outside [-1e5, 1e5]"
+        return "out of range", f"returned {value:g}, outside [-1e5, 1e5]"
     return None
 
 
@@ -238,7 +238,7 @@ class GuardedReward:
         problem = reward_problem(value)
         if problem:
             raise GymlabError(
-                f"reward function {self.name} {problem}; return a float in [-1e5, 1e5] — params: {describe_params(params)}"
+                f"reward function {self.name} {problem[1]}; return a float in [-1e5, 1e5] — params: {describe_params(params)}"
             )
         return float(value)
 
@@ -249,28 +249,30 @@ class GuardedReward:
 def check_reward_function(function: RewardFunction | str | Path, track: Any = None) -> list[str]:
     """Run a reward function over a wide sample of situations and list every problem.
 
-    Situations: points all around ``track`` (default: the default track), the car on the
-    centre line, near either border and off track on both sides, pointing along, across
-    and against the track, at every speed from 0 to 4 m/s and steering from −30° to 30°,
-    early and late in a lap. Returns one line per kind of problem (an exception, NaN, a
-    non-number, out of range…) with how often it happened and the first params that
-    triggered it; an empty list means the function is clean.
+    ``function``: a callable, a built-in name or a ``.py`` path. Situations: points all
+    around ``track`` (default: the default track), the car on the centre line, near either
+    border and off track on both sides, pointing along, across and against the track, at
+    every speed from 0 to 4 m/s and steering from −30° to 30°, early and late in a lap.
+    Returns one line per kind of problem (an exception type, NaN, infinity, a non-number,
+    out of range) with how often it happened and the first params that triggered it; an
+    empty list means the function is clean.
     """
     from envs.track_racer import TrackRacerEnv  # the env builds params exactly as in training
 
-    function, name = resolve_reward(function) if not callable(function) else (function, reward_name(function))
+    function, name = resolve_reward(function)
     env = TrackRacerEnv(track=track) if track is not None else TrackRacerEnv()
-    problems: dict[str, list] = {}
-    total = 0
-    for situation in env.sample_situations():
-        total += 1
+    problems: dict[str, list] = {}  # kind → [count, first message, first params]
+    situations = env.sample_situations()
+    for situation in situations:
         params = env.params_for(**situation)
         try:
             problem = reward_problem(function(params))
         except Exception as error:  # report, don't stop: we want every problem
-            problem = f"raised {type(error).__name__}: {error}"
+            problem = f"raised {type(error).__name__}", f"raised {type(error).__name__}: {error}"
         if problem:
-            problems.setdefault(problem, [0, params])[0] += 1
+            problems.setdefault(problem[0], [0, problem[1], params])[0] += 1
     env.close()
-    return [f"{name} {problem} in {count}/{total} situations, e.g. params: {describe_params(params)}"
-            for problem, (count, params) in problems.items()]  # fmt: skip
+    return [
+        f"{name} {message} in {count}/{len(situations)} situations, first with params: {describe_params(params)}"
+        for count, message, params in problems.values()
+    ]
