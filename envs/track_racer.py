@@ -146,8 +146,8 @@ class TrackRacerEnv(gym.Env):
         self._n_waypoints = len(t.waypoints)
         self._stride = max(int(round(LOOKAHEAD_SPACING / t.spacing)), 1)
         ahead = self._stride * (LOOKAHEAD_POINTS + 1)
-        self._ahead_points = np.concatenate([t.center, t.center[:ahead]]) / OBS_SCALE  # wraps the loop
-        self._rotation = np.empty((2, 2))
+        loop = np.concatenate([t.center, t.center[:ahead]]) / OBS_SCALE  # wraps past the start line
+        self._ahead_points = loop[:, 0] + 1j * loop[:, 1]  # complex x + iy, see _observation
         self._max_steering, self._max_speed, self._min_speed = (
             spec.max_steering,
             spec.max_speed,
@@ -205,6 +205,7 @@ class TrackRacerEnv(gym.Env):
         (car, self._segment, self._t, self._offset, self._s, self._travelled,
          self._steps, self._falling, self._still, self._off_track_count, self._command, self._status) = snapshot  # fmt: skip
         self.car.restore(car)
+        self._measure()
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
@@ -240,6 +241,7 @@ class TrackRacerEnv(gym.Env):
             car.x, car.y, self.track.nearest_segment(car.x, car.y)
         )
         self._s = self._segment * self._spacing + self._t
+        self._measure()
 
     # -- one step ---------------------------------------------------------------------
 
@@ -285,10 +287,10 @@ class TrackRacerEnv(gym.Env):
         self._still = self._still + 1 if moved < 1e-3 else 0
         self.trajectory.append((car.x, car.y, car.yaw, car.speed))
 
-        on_track, off_track = self._wheels()
+        self._measure()
         if self._travelled >= self._length:
             self._status = "lap_complete"
-        elif off_track:
+        elif self._off_track:
             self._status = "off_track"
             self._off_track_count += 1
         elif self._falling >= PATIENCE:
@@ -296,27 +298,27 @@ class TrackRacerEnv(gym.Env):
         elif self._still >= PATIENCE:
             self._status = "immobilized"
 
-    def _heading_error(self) -> float:
-        """Car yaw minus the centre line's direction, in (−π, π]."""
+    def _measure(self) -> None:
+        """Heading error and wheels on/off track, from the car's pose and its place on the track.
+
+        Heading error: car yaw minus the centre line's direction, in (−π, π]. The wheels
+        reach ``extent`` metres sideways from the car's centre (a wheelbase × track
+        rectangle turned by the heading error): all wheels are on the track when
+        |offset| + extent ≤ half-width, all are off when |offset| − extent > half-width.
+        """
         error = self.car.yaw - self.track._angle[self._segment]
         if error > math.pi:
             error -= 2 * math.pi
         elif error <= -math.pi:
             error += 2 * math.pi
-        return error
-
-    def _wheels(self) -> tuple[bool, bool]:
-        """(all wheels on track, all wheels off track) from the car's footprint.
-
-        The wheels reach ``extent`` metres sideways from the car's centre (the car is a
-        wheelbase × track rectangle turned by the heading error).
-        """
-        error = self._heading_error()
+        self._heading_err = error
         extent = self._half_length * abs(math.sin(error)) + self._half_car * abs(math.cos(error))
         offset = self._offset
         half_width = self.track._lw[self._segment] if offset > 0 else self.track._rw[self._segment]
+        self._half_width = half_width
         distance = abs(offset)
-        return distance + extent <= half_width, distance - extent > half_width
+        self._on_track = distance + extent <= half_width
+        self._off_track = distance - extent > half_width
 
     @property
     def arc_length(self) -> float:
@@ -331,11 +333,10 @@ class TrackRacerEnv(gym.Env):
     def _params(self) -> dict[str, Any]:
         """DeepRacer's reward ``params`` for the current state (a fresh dict every call)."""
         car = self.car
-        on_track, off_track = self._wheels()
         behind = self.track.behind_waypoint[self._segment]
         ahead = behind + 1 if behind + 1 < self._n_waypoints else 0
         return {
-            "all_wheels_on_track": on_track,
+            "all_wheels_on_track": self._on_track,
             "x": car.x,
             "y": car.y,
             "closest_objects": [0, 0],
@@ -344,7 +345,7 @@ class TrackRacerEnv(gym.Env):
             "heading": math.degrees(car.yaw),
             "is_crashed": False,
             "is_left_of_center": self._offset > 0,
-            "is_offtrack": off_track,
+            "is_offtrack": self._off_track,
             "is_reversed": self._clockwise,
             "objects_distance": [],
             "objects_heading": [],
@@ -361,24 +362,25 @@ class TrackRacerEnv(gym.Env):
         }
 
     def _observation(self) -> np.ndarray:
+        """The observation vector (layout in the class docstring).
+
+        Points are complex numbers x + iy: moving them into the car's frame is a subtraction
+        (the car's position) and a multiplication by e^(−i·yaw) (a rotation) — two numpy ops.
+        """
         car = self.car
-        cos, sin = math.cos(car.yaw), math.sin(car.yaw)
-        rotation = self._rotation  # world → car frame: (dx, dy) @ R = (forward, left)
-        rotation[0, 0], rotation[0, 1], rotation[1, 0], rotation[1, 1] = cos, -sin, sin, cos
         first = self._segment + self._stride
-        points = self._ahead_points[first : first + self._stride * LOOKAHEAD_POINTS : self._stride] @ rotation
-        x, y = car.x / OBS_SCALE, car.y / OBS_SCALE
-        points[:, 0] -= x * cos + y * sin
-        points[:, 1] -= y * cos - x * sin
+        ahead = self._ahead_points[first : first + self._stride * LOOKAHEAD_POINTS : self._stride]
+        position = complex(car.x, car.y) / OBS_SCALE
+        local = (ahead - position) * complex(math.cos(car.yaw), -math.sin(car.yaw))
         obs = np.empty(2 * LOOKAHEAD_POINTS + 5, dtype=np.float32)
-        obs[: 2 * LOOKAHEAD_POINTS] = points.ravel()
-        offset = self._offset
-        half_width = self.track._lw[self._segment] if offset > 0 else self.track._rw[self._segment]
-        obs[24] = car.speed / self._max_speed
-        obs[25] = car.steering / self._max_steering
-        obs[26] = min(max(offset / half_width, -2.0), 2.0)
-        obs[27] = self._heading_error() / math.pi
-        obs[28] = half_width / 0.5
+        obs[: 2 * LOOKAHEAD_POINTS] = local.view(np.float64)  # (forward, left) pairs
+        obs[2 * LOOKAHEAD_POINTS :] = (
+            car.speed / self._max_speed,
+            car.steering / self._max_steering,
+            min(max(self._offset / self._half_width, -2.0), 2.0),
+            self._heading_err / math.pi,
+            self._half_width / 0.5,
+        )
         return obs
 
     def _info(self) -> dict[str, Any]:

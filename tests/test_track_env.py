@@ -250,3 +250,19 @@ def test_bad_constructor_arguments():
         TrackRacerEnv(actions=[(45, 1.0)])
     with pytest.raises(GymlabError, match="start"):
         TrackRacerEnv(start="anywhere")
+
+
+def test_observation_layout_in_car_frame():
+    env = TrackRacerEnv(track="oval")
+    obs, _ = env.reset(options={"start": "line"})  # on a straight, pointing along it
+    step = env._stride * env.track.spacing / 3.0
+    assert obs[0] == pytest.approx(step, abs=1e-4) and obs[1] == pytest.approx(0.0, abs=1e-4)
+    assert obs[2] == pytest.approx(2 * step, abs=1e-4)
+    assert obs[24] == 0.0 and obs[25] == 0.0 and obs[26] == pytest.approx(0.0, abs=1e-6)
+    assert obs[28] == pytest.approx(1.0)  # half of the oval's 1 m width / 0.5 m
+    car = env.car
+    car.place(car.x, car.y, car.yaw + math.pi / 2)  # turn left: the road ahead is now on the right
+    env._place_on_track()
+    obs = env._observation()
+    assert obs[0] == pytest.approx(0.0, abs=1e-4) and obs[1] == pytest.approx(-step, abs=1e-4)
+    assert obs[27] == pytest.approx(0.5, abs=1e-6)
