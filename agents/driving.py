@@ -82,6 +82,44 @@ def speed_profile(track, top_speed: float, grip: float, brake: float) -> np.ndar
     return v
 
 
+def ideal_lap_time(points: np.ndarray, spec, top_speed: float | None = None) -> float:
+    """Lap time (s) of a closed path driven at the fastest speed the car's limits allow.
+
+    Speed at each point ≤ √(grip / |κ|); then backward (braking) and forward (acceleration)
+    passes, twice round the loop; time = Σ Δs / v. A physics bound: no controller, no
+    discrete actions.
+    """
+    segment = np.roll(points, -1, axis=0) - points
+    ds = np.hypot(segment[:, 0], segment[:, 1])
+    angle = np.arctan2(segment[:, 1], segment[:, 0])
+    kappa = np.abs(np.angle(np.exp(1j * (angle - np.roll(angle, 1))))) / ds
+    v = np.minimum(top_speed or spec.max_speed, np.sqrt(spec.grip / np.maximum(kappa, 1e-9)))
+    n = len(v)
+    for _ in range(2):
+        for i in range(n - 1, -1, -1):
+            v[i] = min(v[i], math.sqrt(v[(i + 1) % n] ** 2 + 2 * spec.brake * ds[i]))
+        for i in range(n):
+            v[(i + 1) % n] = min(v[(i + 1) % n], math.sqrt(v[i] ** 2 + 2 * spec.accel * ds[i]))
+    return float(np.sum(ds / v))
+
+
+def smoothed_line(track, clearance: float = 0.12, iterations: int = 3000) -> np.ndarray:
+    """A racing-line sketch: the centre line smoothed within the borders (dense points).
+
+    Each point may move sideways along the track normal; every iteration pulls it halfway
+    toward the midpoint of its neighbours (less curvature), then clamps it ``clearance``
+    metres inside the borders. Wider bends allow more speed under the grip limit.
+    """
+    normal = np.stack([-track.tangent[:, 1], track.tangent[:, 0]], axis=1)
+    low, high = -(track.right_width - clearance), track.left_width - clearance
+    offset = np.zeros(track.n)
+    for _ in range(iterations):
+        line = track.center + normal * offset[:, None]
+        pull = 0.5 * (np.roll(line, 1, axis=0) + np.roll(line, -1, axis=0)) - line
+        offset = np.clip(offset + 0.5 * np.sum(pull * normal, axis=1), low, high)
+    return track.center + normal * offset[:, None]
+
+
 class PurePursuit(Agent):
     """Pure pursuit on the centre line with a curvature-, grip- and braking-aware speed profile.
 

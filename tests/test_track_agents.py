@@ -86,3 +86,17 @@ def test_greedy_takes_best_immediate_reward_and_leaves_state_unchanged():
     assert rewards[action] == max(rewards)
     trials = evaluate_trials(TrackRacerEnv(reward="follow_center_line"), OneStepGreedy(), episodes=1)
     assert set(trials[0]) == TRIAL_KEYS
+
+
+def test_a_line_using_the_width_is_faster_than_the_centre_line():
+    """The grip limit rewards a racing line: that is what a learner can discover."""
+    from agents.driving import ideal_lap_time, smoothed_line
+    from envs.car import CarSpec
+    from envs.tracks import get_track
+
+    track, spec = get_track("reinvent"), CarSpec()
+    centre, line = ideal_lap_time(track.center, spec), ideal_lap_time(smoothed_line(track), spec)
+    assert line < 0.97 * centre
+    # pure pursuit with continuous commands comes within 3 % of the centre line's physics bound
+    lap = evaluate_trials(TrackRacerEnv(continuous=True), PurePursuit(), episodes=1)[0]["lap_time"]
+    assert centre <= lap < 1.03 * centre
