@@ -1,0 +1,268 @@
+"""TrackRacer environment: checkers, DeepRacer params, episode rules, reproducibility."""
+
+from __future__ import annotations
+
+import math
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env as gym_check_env
+from stable_baselines3.common.env_checker import check_env as sb3_check_env
+
+import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from envs.errors import GymlabError
+from envs.track_racer import ACTION_PRESETS, TrackRacerEnv
+
+PARAM_TYPES = {
+    "all_wheels_on_track": bool,
+    "x": float,
+    "y": float,
+    "closest_objects": list,
+    "closest_waypoints": list,
+    "distance_from_center": float,
+    "heading": float,
+    "is_crashed": bool,
+    "is_left_of_center": bool,
+    "is_offtrack": bool,
+    "is_reversed": bool,
+    "objects_distance": list,
+    "objects_heading": list,
+    "objects_left_of_center": list,
+    "objects_location": list,
+    "objects_speed": list,
+    "progress": float,
+    "speed": float,
+    "steering_angle": float,
+    "steps": int,
+    "track_length": float,
+    "track_width": float,
+    "waypoints": list,
+}
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"continuous": True}, {"actions": "racing"}])
+def test_both_env_checkers_pass(kwargs):
+    gym_check_env(TrackRacerEnv(**kwargs), skip_render_check=True)
+    sb3_check_env(TrackRacerEnv(**kwargs), warn=True)
+
+
+def test_gymnasium_make_and_render_rgb_array():
+    env = gym.make("gymlab/TrackRacer-v0", track="oval", render_mode="rgb_array")
+    env.reset(seed=1)
+    env.step(4)
+    frame = env.render()
+    assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
+    env.close()
+
+
+def test_action_presets_follow_deepracer_order():
+    assert len(ACTION_PRESETS["deepracer"]) == 10
+    assert ACTION_PRESETS["deepracer"][0] == (-30.0, 0.5)
+    assert ACTION_PRESETS["deepracer"][1] == (-30.0, 1.0)
+    assert len(ACTION_PRESETS["racing"]) == 20
+    assert {v for _, v in ACTION_PRESETS["racing"]} == {1.0, 2.0, 3.0, 4.0}
+    env = TrackRacerEnv(actions=[(0, 1.5), (10, 2.0)])
+    assert env.action_space.n == 2
+
+
+def test_continuous_actions_scale_to_car_limits():
+    env = TrackRacerEnv(continuous=True)
+    assert env.command(np.array([-1.0, -1.0])) == pytest.approx((-30.0, 0.1))
+    assert env.command(np.array([1.0, 1.0])) == pytest.approx((30.0, 4.0))
+
+
+def test_every_param_present_with_deepracer_type_and_range():
+    seen = []
+
+    def recorder(params):
+        seen.append(params)
+        return 1.0
+
+    env = TrackRacerEnv(reward=recorder, actions="racing")
+    rng = np.random.default_rng(0)
+    env.reset(seed=0)
+    steps_in_episode = 0
+    for _ in range(600):
+        _, reward, terminated, truncated, info = env.step(int(rng.integers(20)))
+        steps_in_episode += 1
+        assert type(reward) is float and type(terminated) is bool and type(truncated) is bool
+        assert seen[-1]["steps"] == steps_in_episode
+        if terminated or truncated:
+            env.reset()
+            steps_in_episode = 0
+    assert len(seen) == 600
+    assert any(p["is_offtrack"] for p in seen) and any(p["all_wheels_on_track"] for p in seen)
+    for params in seen:
+        assert set(params) == set(PARAM_TYPES)
+        for key, kind in PARAM_TYPES.items():
+            assert type(params[key]) is kind, (key, type(params[key]))
+        assert -180 <= params["heading"] <= 180
+        assert 0 <= params["progress"] <= 100
+        assert -30 <= params["steering_angle"] <= 30
+        assert 0 <= params["speed"] <= 4
+        assert params["distance_from_center"] >= 0
+        assert params["track_width"] == pytest.approx(0.76, abs=0.01)
+        assert params["track_length"] == pytest.approx(17.7, abs=0.3)
+        behind, ahead = params["closest_waypoints"]
+        assert 0 <= behind < len(params["waypoints"]) and ahead == (behind + 1) % len(params["waypoints"])
+        assert all(isinstance(w, tuple) and len(w) == 2 for w in params["waypoints"][:3])
+        assert params["objects_location"] == [] and params["objects_speed"] == []
+        assert params["is_offtrack"] is False or params["all_wheels_on_track"] is False
+    assert seen[0]["waypoints"] is not seen[1]["waypoints"]
+
+
+def test_closest_waypoints_bracket_the_car():
+    env = TrackRacerEnv(track="oval")
+    env.reset(seed=3)
+    params = env.params_for(*env.track.point_at(5.0)[:2], heading=0, speed=1, steering=0, progress=0, steps=1)
+    behind, ahead = params["closest_waypoints"]
+    wp = np.array(params["waypoints"])
+    car = np.array([params["x"], params["y"]])
+    nearest = int(np.argmin(np.linalg.norm(wp - car, axis=1)))
+    assert nearest in (behind, ahead)
+
+
+def test_same_seed_same_trajectory():
+    def run(seed):
+        env = TrackRacerEnv(actions="racing")
+        env.action_space.seed(seed)
+        obs, _ = env.reset(seed=seed)
+        out = [obs]
+        for _ in range(80):
+            obs, reward, terminated, truncated, _ = env.step(env.action_space.sample())
+            out.append(np.append(obs, reward))
+            if terminated or truncated:
+                obs, _ = env.reset()
+                out.append(obs)
+        return np.concatenate(out)
+
+    np.testing.assert_array_equal(run(5), run(5))
+    assert not np.array_equal(run(5), run(6))
+
+
+def test_spread_starts_vary_and_line_starts_at_zero():
+    env = TrackRacerEnv()
+    starts = set()
+    for seed in range(5):
+        env.reset(seed=seed)
+        starts.add(round(env.arc_length, 3))
+    assert len(starts) == 5
+    env.reset(seed=0, options={"start": "line"})
+    assert env.arc_length == pytest.approx(0.0, abs=1e-9) or env.arc_length == pytest.approx(env.track.length)
+    env.reset(options={"start": 0.5})
+    assert env.arc_length == pytest.approx(env.track.length / 2, abs=0.01)
+    with pytest.raises(GymlabError, match="start"):
+        env.reset(options={"start": "middle"})
+
+
+def test_reversing_car_gains_no_progress_and_ends_reversed():
+    env = TrackRacerEnv(actions=[(0.0, 1.0)])
+    env.reset(options={"start": "line"})
+    car = env.car
+    car.place(car.x, car.y, car.yaw + math.pi)  # turn round on the start line
+    progress = []
+    for _ in range(40):
+        _, reward, terminated, truncated, info = env.step(0)
+        progress.append(info["progress"])
+        if terminated or truncated:
+            break
+    assert info["status"] == "reversed" and terminated
+    assert len(progress) == 15
+    assert max(progress) == 0.0  # crossing the start line backwards is not 99 %
+
+
+def test_backwards_then_forwards_only_counts_net_progress():
+    env = TrackRacerEnv(actions=[(0.0, 1.0)], track="oval")
+    env.reset(options={"start": "line"})
+    car = env.car
+    car.place(car.x, car.y, car.yaw + math.pi)
+    for _ in range(10):
+        env.step(0)
+    car.place(car.x, car.y, car.yaw + math.pi)  # turn again and drive forwards
+    for _ in range(10):
+        _, _, _, _, info = env.step(0)
+    assert info["progress"] < 100 * 0.2 / env.track.length + 1e-9  # back at (about) the start
+
+
+def test_immobilized_car_ends_after_15_still_steps():
+    env = TrackRacerEnv(actions=[(0.0, 0.0)])
+    env.reset(seed=0)
+    statuses = []
+    for _ in range(30):
+        _, _, terminated, _, info = env.step(0)
+        statuses.append(info["status"])
+        if terminated:
+            break
+    assert statuses == ["in_progress"] * 14 + ["immobilized"]
+
+
+def test_off_track_ends_episode_and_counts():
+    env = TrackRacerEnv(actions=[(30.0, 1.0)])
+    env.reset(options={"start": "line"})
+    for _ in range(200):
+        _, _, terminated, _, info = env.step(0)
+        if terminated:
+            break
+    assert info["status"] == "off_track" and info["off_track_count"] == 1
+
+
+def test_time_up_truncates():
+    env = TrackRacerEnv(max_steps=5)
+    env.reset(seed=0)
+    for _ in range(5):
+        _, _, terminated, truncated, info = env.step(5)
+    assert truncated and not terminated and info["status"] == "time_up"
+    assert info["lap_time"] == pytest.approx(5 / 15)
+
+
+def test_grip_limit_makes_fast_cars_run_wide():
+    """Same full-lock command at 1 and 4 m/s: the fast car turns less (understeer)."""
+    from envs.car import Car
+
+    slow, fast = Car(), Car()
+    slow.place(0, 0, 0, speed=1.0)
+    fast.place(0, 0, 0, speed=4.0)
+    for _ in range(5):
+        slow.step(30.0, 1.0)
+        fast.step(30.0, 4.0)
+    assert fast.understeer and not slow.understeer
+    assert slow.yaw > fast.yaw
+    turned_per_metre_fast = fast.yaw / (5 * 4.0 / 15)
+    assert turned_per_metre_fast == pytest.approx(5.0 / 16, rel=1e-6)  # κ = grip / v²
+
+
+def test_speed_follows_command_within_limits():
+    from envs.car import Car
+
+    car = Car()
+    car.step(0.0, 4.0)
+    assert car.speed == pytest.approx(3.0 / 15)
+    car.place(0, 0, 0, speed=4.0)
+    car.step(0.0, 0.5)
+    assert car.speed == pytest.approx(4.0 - 4.0 / 15)
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(GymlabError, match="action preset"):
+        TrackRacerEnv(actions="fast")
+    with pytest.raises(GymlabError, match="outside the car's range"):
+        TrackRacerEnv(actions=[(45, 1.0)])
+    with pytest.raises(GymlabError, match="start"):
+        TrackRacerEnv(start="anywhere")
+
+
+def test_observation_layout_in_car_frame():
+    env = TrackRacerEnv(track="oval")
+    obs, _ = env.reset(options={"start": "line"})  # on a straight, pointing along it
+    step = env._stride * env.track.spacing / 3.0
+    assert obs[0] == pytest.approx(step, abs=1e-4) and obs[1] == pytest.approx(0.0, abs=1e-4)
+    assert obs[2] == pytest.approx(2 * step, abs=1e-4)
+    assert obs[24] == 0.0 and obs[25] == 0.0 and obs[26] == pytest.approx(0.0, abs=1e-6)
+    assert obs[28] == pytest.approx(1.0)  # half of the oval's 1 m width / 0.5 m
+    car = env.car
+    car.place(car.x, car.y, car.yaw + math.pi / 2)  # turn left: the road ahead is now on the right
+    env._place_on_track()
+    obs = env._observation()
+    assert obs[0] == pytest.approx(0.0, abs=1e-4) and obs[1] == pytest.approx(-step, abs=1e-4)
+    assert obs[27] == pytest.approx(0.5, abs=1e-6)
