@@ -104,6 +104,8 @@ def build_specs(
     agents = [catalog.canonical(name) for name in agents] if agents else None
     if seeds < 1:
         raise GymlabError(f"--seeds must be at least 1 (got {seeds})")
+    if rewards and not any(part.env in runner.REWARD_ARGS for part in parts):
+        raise GymlabError("--rewards applies to the track (its learners train on them); this suite has none")
     known = {name for part in parts for name in part.agents}
     for name in agents or []:
         if name not in known:

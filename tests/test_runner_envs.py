@@ -101,3 +101,58 @@ def test_corrupted_q_table_is_exit_code_2(cli, tmp_path):
     (tmp_path / "run" / "model.json").write_text("{not json", encoding="utf-8")
     result = cli("evaluate", tmp_path / "run")
     assert result.exit_code == 2 and "not a Q-table file" in result.stderr
+
+
+def test_track_ppo_train_evaluate_gives_deepracer_trials(cli, tmp_path):
+    trained = train(cli, "track", "ppo", tmp_path / "run", "--steps", "128", "--episodes", "1", *TINY)
+    config = trained["config"]
+    assert config["env_kwargs"]["actions"] == "racing"  # the YAML's env_kwargs select the racing space
+    assert config["reward"] is None and 0.0 <= trained["metrics"]["mean_progress"] <= 100.0
+    evaluated = cli("evaluate", tmp_path / "run", "--episodes", "2", "--json")
+    assert evaluated.exit_code == 0, evaluated.stderr
+    trials = json.loads(evaluated.stdout)["trials"]
+    drive = json.loads(cli("track", "drive", "--agent", "greedy", "--episodes", "1", "--json").stdout)[
+        "trials"
+    ]
+    assert len(trials) == 2 and set(trials[0]) == set(drive[0])  # the rows `gymlab track drive` prints
+    assert cli("plot", tmp_path / "run", "--out", tmp_path / "plots").exit_code == 0
+
+
+def test_track_reward_from_a_file_is_part_of_the_run_identity(cli, tmp_path):
+    reward = tmp_path / "my_reward.py"
+    reward.write_text("def reward_function(params):\n    return float(params['speed'])\n", encoding="utf-8")
+    args = ("--steps", "64", "--episodes", "1", "--reward", reward, *TINY)
+    trained = train(cli, "track", "ppo", tmp_path / "run", *args)
+    assert (
+        trained["config"]["reward"] == "my_reward" and len(trained["config"]["reward_source"]["sha256"]) == 12
+    )
+    again = train(cli, "track", "ppo", tmp_path / "run", *args)
+    assert again["reused"] is True  # same settings, same file: nothing recomputed
+    reward.write_text("def reward_function(params):\n    return 1.0\n", encoding="utf-8")
+    changed = cli("train", "track", "--algo", "ppo", "--out", tmp_path / "run", *args)
+    assert changed.exit_code == 2 and "holds a different finished run" in changed.stderr
+
+
+def test_track_sac_with_continuous_actions(cli, tmp_path):
+    sets = ("--set", "learning_starts=16", "--set", "batch_size=16")
+    trained = train(cli, "track", "sac", tmp_path / "run", "--steps", "48", "--episodes", "1", *sets)
+    assert trained["config"]["env_kwargs"]["continuous"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("train", "track", "--algo", "ppo", "--reward", "fastest"), "unknown reward 'fastest'"),
+        (("train", "track", "--algo", "ppo", "--reward", "nowhere.py"), "not found"),
+        (
+            ("train", "track", "--algo", "dqn", "--env-arg", "continuous=true"),
+            "dqn needs a Discrete action space",
+        ),
+        (("train", "track", "--algo", "maskable_ppo"), "needs an env with action_masks"),
+        (("compare", "track", "--rewards", "fastest"), "unknown reward 'fastest'"),
+    ],
+)
+def test_bad_track_input(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
