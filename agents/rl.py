@@ -65,7 +65,7 @@ ALGORITHMS: dict[str, Algorithm] = {
 _ALIASES = {"maskableppo": "maskable_ppo", "ppo_mask": "maskable_ppo"}
 
 # rl-zoo3 keys that configure the experiment, not the SB3 model.
-RUNNER_KEYS = ("n_timesteps", "n_envs", "env_kwargs", "normalize")
+RUNNER_KEYS = ("n_timesteps", "n_envs", "env_kwargs", "env_wrapper")
 # Activation functions a ``policy_kwargs`` string may name (``activation_fn=nn.ReLU``).
 _ACTIVATIONS = {f"nn.{name}": getattr(nn, name) for name in ("ReLU", "Tanh", "ELU", "LeakyReLU", "SiLU")}
 # Hyperparameters that rl-zoo3 lets you write as ``lin_<start>``: a linear decay to zero.

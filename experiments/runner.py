@@ -49,6 +49,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 import envs
 from agents.base import Agent
+from agents.features import wrapper_class
 from agents.rl import ALGORITHMS, SB3Agent, algorithm, check_fits
 from envs.errors import GymlabError
 from experiments import catalog, evaluation
@@ -126,14 +127,33 @@ def short_name(full_id: str) -> str:
     return full_id.split("/")[-1].split("-v")[0].lower()
 
 
-def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None) -> gym.Env:
-    """``gymnasium.make`` with a one-line error for an argument the env does not take."""
+def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: str | None = None) -> gym.Env:
+    """``gymnasium.make`` (then the YAML's ``env_wrapper``, if any), with a one-line error for
+    an argument the env does not take."""
     try:
-        return gym.make(full_id, **(env_kwargs or {}))
+        env = gym.make(full_id, **(env_kwargs or {}))
     except TypeError as error:
         raise GymlabError(
             f"{full_id} rejected its arguments {env_kwargs} ({error}); check --env-arg / env_kwargs"
         ) from None
+    return wrapper_class(wrapper)(env) if wrapper else env
+
+
+def config_env(config: dict[str, Any]) -> gym.Env:
+    """The env a resolved config describes (its id, arguments and wrapper)."""
+    return make_env(config["env"], config["env_kwargs"], config.get("env_wrapper"))
+
+
+def evaluate_config(config: dict[str, Any], agent: Agent, episodes: int) -> dict[str, Any]:
+    """Evaluate ``agent`` on the env of ``config`` (see :func:`experiments.evaluation.evaluate`)."""
+    wrapper = config.get("env_wrapper")
+    return evaluation.evaluate(
+        config["env"],
+        agent,
+        config["env_kwargs"],
+        episodes,
+        make=lambda full_id, kw: make_env(full_id, kw, wrapper),
+    )
 
 
 def agent_names(full_id: str) -> list[str]:
@@ -195,12 +215,15 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         env_kwargs = {**settings.pop("env_kwargs", {}), **spec.env_kwargs}
         steps = spec.steps if spec.steps is not None else settings.pop("n_timesteps", DEFAULT_STEPS)
         settings.pop("n_timesteps", None)
+        wrapper = settings.pop("env_wrapper", None)
+        if wrapper is not None:
+            wrapper_class(wrapper)  # fails early on an unknown wrapper
         agent, kind = algo.name, "sb3"
     else:
         made = recipe(full_id, spec.agent)  # fails early on an unknown agent
         if spec.hyperparams:
             raise GymlabError(f"--set applies to the RL algorithms, not to {spec.agent!r}")
-        settings, env_kwargs = {}, dict(spec.env_kwargs)
+        settings, env_kwargs, wrapper = {}, dict(spec.env_kwargs), None
         agent, kind = catalog.canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     if reward is not None:
@@ -214,6 +237,7 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         "reward": reward["name"] if reward else None,
         "reward_source": reward,
         "env_kwargs": env_kwargs,
+        "env_wrapper": wrapper,
         "hyperparams": settings,
         "eval_episodes": int(spec.eval_episodes),
         "evaluations": int(spec.evaluations),
@@ -269,7 +293,7 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
         write_json(partial / CONFIG_FILE, provenance(config, config["seed"]))
         agent, train_seconds = _train(config, partial, progress, tensorboard)
         started = time.perf_counter()
-        report = evaluation.evaluate(config["env"], agent, config["env_kwargs"], config["eval_episodes"])
+        report = evaluate_config(config, agent, config["eval_episodes"])
         eval_seconds = time.perf_counter() - started
         write_json(partial / "evaluation.json", report)
         if config["kind"] != "baseline":
@@ -301,15 +325,15 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     agent = SB3Agent(config["agent"], config["hyperparams"])
     n_envs = int(config["hyperparams"].get("n_envs", 1))
     (folder / "monitor").mkdir()
-    probe = make_env(full_id, config["env_kwargs"])
+    probe = config_env(config)
     check_fits(agent.algo, probe)
     probe.close()
 
     def monitored(rank: int) -> Callable[[], gym.Env]:
-        return lambda: Monitor(make_env(full_id, config["env_kwargs"]), str(folder / "monitor" / str(rank)))
+        return lambda: Monitor(config_env(config), str(folder / "monitor" / str(rank)))
 
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
-    eval_env = Monitor(make_env(full_id, config["env_kwargs"]))
+    eval_env = Monitor(config_env(config))
     eval_every = max(steps // max(config["evaluations"], 1) // n_envs, 1)
     callbacks: list[BaseCallback] = [
         agent.eval_callback(eval_env, folder, eval_every, max(config["eval_episodes"], 1))
@@ -350,7 +374,7 @@ def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
     for chunk in range(chunks):  # learn, then evaluate, like SB3's EvalCallback does
         budget = steps * (chunk + 1) // chunks - steps * chunk // chunks
         agent.learn(monitored, budget, seed=config["seed"] if chunk == 0 else None)
-        report = evaluation.evaluate(config["env"], agent, config["env_kwargs"], config["eval_episodes"])
+        report = evaluate_config(config, agent, config["eval_episodes"])
         timesteps.append(steps * (chunk + 1) // chunks)
         returns.append([row["return"] for row in report["episodes"]])
         lengths.append([row["length"] for row in report["episodes"]])
@@ -567,5 +591,5 @@ def evaluate_run(run_dir: str | Path, episodes: int | None = None) -> dict[str, 
     n = episodes if episodes is not None else config["eval_episodes"]
     if n < 1:
         raise GymlabError(f"--episodes must be at least 1 (got {n})")
-    report = evaluation.evaluate(config["env"], agent, config["env_kwargs"], n)
+    report = evaluate_config(config, agent, n)
     return {"run_dir": str(run_dir), "config": config, **report}

@@ -156,3 +156,26 @@ def test_bad_track_input(cli, args, message):
     result = cli(*args)
     assert result.exit_code == 2 and message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_tsp_learner_sees_distances_from_the_current_city():
+    import gymnasium as gym
+    import numpy as np
+
+    from agents.features import CityDistances
+    from experiments.runner import RunSpec, config_env, resolve
+
+    config = resolve(RunSpec("tsp", "maskable_ppo"))
+    assert config["env_wrapper"] == "agents.features.CityDistances"  # from maskable_ppo.yml
+    env = config_env(config)
+    observation, _ = env.reset(seed=0)
+    assert isinstance(env, CityDistances) and observation.shape == (60,)
+    tsp = env.unwrapped
+    expected = tsp.instance.distances[tsp.current_city] / tsp.instance.distances.max()
+    assert np.allclose(observation[50:], expected) and env.observation_space.contains(observation)
+    assert gym.make("gymlab/TSP-v0").observation_space.shape == (50,)  # the env itself is unchanged
+
+
+def test_unknown_env_wrapper_is_refused(cli):
+    result = cli("train", "tsp", "--algo", "ppo", "--set", "env_wrapper=os.system")
+    assert result.exit_code == 2 and "unknown env_wrapper 'os.system'" in result.stderr
