@@ -63,7 +63,7 @@ SUITES: dict[str, list[Part]] = {
             "gymlab/TSP-v0",
             ("random", "nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
             steps={"maskable_ppo": 50_000},
-            quick_steps={"maskable_ppo": 6_000},
+            quick_steps={"maskable_ppo": 10_000},
             env_kwargs={"n_cities": 10},
             eval_episodes=50,
             quick_eval_episodes=20,
