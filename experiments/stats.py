@@ -174,7 +174,9 @@ def kde_grid(x: np.ndarray, y: np.ndarray, gridsize: int = 80) -> tuple[np.ndarr
 
 
 def _gaussian(u: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
+    # Beyond 10 sd the kernel (< 2e-22) is set to 0: products of tinier values would be
+    # subnormal numbers, which make the KDE's matrix product ~50× slower.
+    return np.where(u * u < 100.0, np.exp(-0.5 * u * u), 0.0) / math.sqrt(2 * math.pi)
 
 
 def normal_pdf(x: np.ndarray, mean: float, std: float) -> np.ndarray:
