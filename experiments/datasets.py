@@ -62,7 +62,7 @@ def read_numeric_csv(path: str | Path) -> Table:
 
 
 def _parse_numbers(cells: list[str]) -> np.ndarray | None:
-    """Cells → floats (missing → NaN); ``None`` if any cell is not a number or all are missing."""
+    """Cells → floats (missing → NaN); ``None`` if any cell is not a number."""
     values = []
     for cell in cells:
         cell = cell.strip()
@@ -73,8 +73,7 @@ def _parse_numbers(cells: list[str]) -> np.ndarray | None:
             values.append(float(cell))
         except ValueError:
             return None
-    column = np.array(values, dtype=float)
-    return None if np.all(np.isnan(column)) else column
+    return np.array(values, dtype=float)
 
 
 def existing_file(path: str | Path) -> Path:

@@ -144,6 +144,9 @@ def plot_histograms(table: dict[str, np.ndarray], stats: dict[str, dict], path: 
     fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.5 * rows), squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         values = table[name][~np.isnan(table[name])]
+        if len(values) == 0:
+            ax.set_title(f"{name}: no values", fontsize=10)
+            continue
         mean, sd = stats[name]["mean"], stats[name]["std"]
         ax.hist(values, bins="auto" if len(values) > 1 else 1, density=True, alpha=0.6)
         if np.isfinite(sd) and sd > 0:
