@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 
@@ -124,30 +124,48 @@ class TextCounts:
     words: int = 0  # maximal runs of non-whitespace bytes
     bytes: int = 0
 
-    def watch(self, lines: Iterable[bytes]) -> Iterator[bytes]:
-        """Pass ``lines`` through unchanged while counting them (to count and sample in one pass)."""
-        for line in lines:
-            self.lines += line.endswith(b"\n")
-            self.words += len(line.split())  # splits on ASCII whitespace, as wc does in the C locale
-            self.bytes += len(line)
-            yield line
+    def add_block(self, block: bytes, in_word: bool) -> bool:
+        """Count one block of the file; ``in_word`` says the previous block ended inside a word.
+        Returns whether this block ends inside a word (so a word split by the block edge counts once)."""
+        self.bytes += len(block)
+        self.lines += block.count(b"\n")
+        self.words += len(block.split())  # splits on ASCII whitespace, as wc does
+        if in_word and not block[:1].isspace():
+            self.words -= 1  # the first word here continues the last one of the previous block
+        return not block[-1:].isspace()
+
+
+BLOCK = 1 << 20  # read files in 1 MiB blocks
 
 
 def count_text(path: str | Path) -> TextCounts:
-    """Count lines, words and bytes of a file in one streaming pass."""
-    counts = TextCounts()
+    """Count lines, words and bytes of a file in one streaming pass, a block at a time."""
+    counts, in_word = TextCounts(), False
     with existing_file(path).open("rb") as f:
-        for _ in counts.watch(f):
-            pass
+        while block := f.read(BLOCK):
+            in_word = counts.add_block(block, in_word)
     return counts
 
 
+def counted_lines(f: BinaryIO, counts: TextCounts) -> Iterator[bytes]:
+    """The lines of a binary file (without their newline), counted into ``counts`` as blocks are read."""
+    carry, in_word = b"", False
+    while block := f.read(BLOCK):
+        in_word = counts.add_block(block, in_word)
+        lines = (carry + block).split(b"\n")
+        carry = lines.pop()  # an unfinished last line waits for the next block
+        yield from lines
+    if carry:
+        yield carry
+
+
 def sample_and_count(path: str | Path, k: int, seed: int = 0) -> tuple[list[bytes], TextCounts]:
-    """:func:`sample_lines` and :func:`count_text` together, in a single pass over the file."""
+    """:func:`sample_lines` and :func:`count_text` together, in a single pass over the file
+    (the same seed picks the same lines as :func:`sample_lines`)."""
     counts = TextCounts()
     with existing_file(path).open("rb") as f:
-        lines = reservoir_sample(counts.watch(f), k, np.random.default_rng(seed))
-    return [line.rstrip(b"\n") for line in lines], counts
+        lines = reservoir_sample(counted_lines(f, counts), k, np.random.default_rng(seed))
+    return lines, counts
 
 
 # ----------------------------------------------------------------------------- density

@@ -215,7 +215,19 @@ def test_counts_equal_wc(tmp_path):
     counts = stats.count_text(path)
     assert [counts.lines, counts.words, counts.bytes] == expected
     sampled, together = stats.sample_and_count(path, 5, seed=1)
-    assert together == counts and len(sampled) == 5
+    assert together == counts
+    assert sampled == stats.sample_lines(path, 5, seed=1)  # same seed, same lines
+
+
+def test_counts_across_block_edges(tmp_path, monkeypatch):
+    monkeypatch.setattr(stats, "BLOCK", 7)  # words and lines straddle the edges of tiny blocks
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"alpha beta  gamma\n\ndelta\tepsilon zeta-eta theta\r\niota")
+    counts = stats.count_text(path)
+    assert (counts.lines, counts.words, counts.bytes) == (3, 8, path.stat().st_size)  # as `wc` counts it
+    lines, together = stats.sample_and_count(path, 10, seed=0)
+    assert together == counts
+    assert sorted(lines) == sorted(path.read_bytes().split(b"\n"))
 
 
 # ----------------------------------------------------------------------------- density
