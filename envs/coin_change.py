@@ -21,7 +21,7 @@ from envs.errors import GymlabError
 UNPAYABLE = -1
 """Marks an amount that no combination of the coins adds up to, in :func:`fewest_coins_table`."""
 
-MAX_TABLE_SIZE = 10_000_000
+MAX_TABLE_SIZE = 2_000_000
 """The largest amount the dynamic-programming table is built for (it needs one entry per amount)."""
 
 
