@@ -295,7 +295,7 @@ def train_q_learning(
     env: gym.Env,
     seed: int = 0,
     max_steps: int = 500_000,
-    check_every: int = 10_000,
+    check_every: int = 2_000,
     agent: QLearningAgent | None = None,
 ) -> LearningRun:
     """Tabular Q-learning on the coin env until its greedy policy is DP-optimal for every amount.
