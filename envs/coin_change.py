@@ -155,6 +155,10 @@ class CoinChangeEnv(gym.Env):
     ``gymnasium.make("gymlab/CoinChange-v0", coins=(1, 3, 4), amount=None, min_amount=1,
     max_amount=100, max_steps=None, invalid_action_reward=-2.0, render_mode=None)``; the
     defaults are a non-canonical system (greedy pays 6 as 4 + 1 + 1) over amounts 1–100.
+    ``coins``: the coin system (any order, distinct positive whole numbers); ``amount``: pay this
+    amount in every episode (then ``min_amount``/``max_amount`` are ignored); ``min_amount``,
+    ``max_amount``: the range drawn from (only payable amounts are drawn); ``max_steps``: the
+    truncation limit; ``invalid_action_reward``: the reward for an invalid action;
     ``render_mode="ansi"`` makes ``render()`` return a line of text.
     """
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import gymnasium as gym
 import typer
+from rich.console import Console
+from rich.progress import Progress
 
 import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
 from agents.coins import check_canonical, greedy_change, optimal_change, train_q_learning
@@ -97,6 +99,7 @@ def learn(
     steps: Annotated[str, typer.Option("--steps", help="Most environment steps to train.")] = "500000",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     as_json: Annotated[bool, JsonOption] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Train tabular Q-learning until it pays every amount optimally; plot greedy/optimal/learned."""
     system = _coins(coins)
@@ -107,7 +110,15 @@ def learn(
     if budget < 1:
         raise GymlabError("--steps must be at least 1")
     env = gym.make("gymlab/CoinChange-v0", coins=system, min_amount=bottom, max_amount=top)
-    run = train_q_learning(env, seed=seed_value, max_steps=budget)
+    with Progress(console=Console(stderr=True), disable=as_json or quiet, transient=True) as progress:
+        task = progress.add_task("Q-learning", total=budget)
+
+        def show(entry: dict) -> None:
+            progress.update(
+                task, completed=entry["steps"], description=f"Q-learning: {entry['optimal_rate']:.0%} optimal"
+            )
+
+        run = train_q_learning(env, seed=seed_value, max_steps=budget, on_check=show)
     env.close()
     greedy = [greedy_change(system, a).count for a in run.amounts]
     greedy_rate = sum(g == best for g, best in zip(greedy, run.optimal_counts, strict=True)) / len(greedy)
