@@ -1,5 +1,198 @@
-"""`gymlab tsp …` commands."""
+"""`gymlab tsp …`: solve an instance with one solver, compare all solvers, fetch TSPLIB files."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from agents.routing import SOLVERS, Solution, solve
+from envs.errors import GymlabError
+from envs.tsp_instances import (
+    HELD_KARP_LIMIT,
+    TSPLIB_URL,
+    TSPInstance,
+    fetch_tsplib,
+    gap,
+    known_optimum,
+    load_instance,
+    random_instance,
+)
+from experiments.commands.common import JsonOption, emit_json
+from experiments.io import default_out_dir, write_json, write_text
+from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
+from experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
+
+FileArgument = typer.Argument(help="A TSPLIB .tsp file or an edge-list .csv (corp_start,corp_end,distance).")
+RandomOption = typer.Option("--random", help="Instead of a file: N random cities in the unit square.")
+SeedOption = typer.Option("--seed", help="Seed for --random cities and the random solvers (a whole number).")
+RestartsOption = typer.Option("--restarts", help="restarts: random starts; two-opt: double-bridge kicks.")
+OpenOption = typer.Option("--open", help="Plan an open path (the book's version: no return leg).")
+OptimalOption = typer.Option("--optimal", help="The known optimal length (else optimal.json beside FILE).")
+
+
+def _whole(text: str, what: str, minimum: int) -> int:
+    """A whole number typed on the command line, at least ``minimum``, or a one-line error."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise GymlabError(f"{what} must be a whole number, e.g. 20 (got {text!r})") from None
+    if value < minimum:
+        raise GymlabError(f"{what} must be at least {minimum}, got {value}")
+    return value
+
+
+def _positive(text: str, what: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise GymlabError(f"{what} must be a number, e.g. 3323 (got {text!r})") from None
+    if not math.isfinite(value) or value <= 0:
+        raise GymlabError(f"{what} must be a positive finite number, got {text!r}")
+    return value
+
+
+def load(file: Path | None, cities: str | None, seed: int, optimal: str | None) -> TSPInstance:
+    """The instance named on the command line: FILE, or ``--random N`` cities from ``--seed``."""
+    if (file is None) == (cities is None):
+        raise GymlabError("give either FILE or --random N (exactly one), e.g. gymlab tsp solve --random 20")
+    if file is not None:
+        instance = load_instance(file)
+    else:
+        instance = random_instance(_whole(cities, "--random", 0), seed)
+    if optimal is not None:
+        instance.optimal = _positive(optimal, "--optimal")
+    return instance
+
+
+def _optimum(instance: TSPInstance, closed: bool, explicit: bool) -> float | None:
+    """The optimum to measure gaps against: --optimal as given, else known or cheap to compute."""
+    if explicit:
+        return instance.optimal
+    return known_optimum(instance, closed)
+
+
+def solution_record(solution: Solution, optimal: float | None) -> dict:
+    """The JSON shape of one solve: solver, length, tour (0-based, visiting order), seconds, optimal, gap."""
+    if solution.solver == "exact" and optimal is None:
+        optimal = solution.length  # the exact solver's length is the optimum
+    return {
+        "solver": solution.solver,
+        "length": solution.length,
+        "tour": solution.tour,
+        "seconds": round(solution.seconds, 6),
+        "optimal": optimal,
+        "gap": gap(solution.length, optimal),
+    }
+
+
+@app.command("solve")
+def solve_command(
+    file: Annotated[Path | None, FileArgument] = None,
+    cities: Annotated[str | None, RandomOption] = None,
+    seed: Annotated[str, SeedOption] = "0",
+    solver: Annotated[str, typer.Option("--solver", help=f"One of: {', '.join(SOLVERS)}.")] = "two-opt",
+    restarts: Annotated[str, RestartsOption] = "20",
+    open_path: Annotated[bool, OpenOption] = False,
+    optimal: Annotated[str | None, OptimalOption] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Plan a tour with one solver: its length, the tour, the time, and the gap to the optimum."""
+    seed_value = _whole(seed, "--seed", 0)
+    if solver not in SOLVERS:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    instance = load(file, cities, seed_value, optimal)
+    closed = not open_path
+    solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1), seed_value)
+    record = solution_record(solution, _optimum(instance, closed, optimal is not None))
+    if as_json:
+        emit_json(record)
+        return
+    shape = "closed tour" if closed else "open path"
+    typer.echo(f"{instance.name}: {instance.n} cities, {shape}, solver {solver}")
+    typer.echo(
+        f"  length  {record['length']:g}   ({describe_gap(record['gap'])})   in {record['seconds']:.3f} s"
+    )
+    if record["optimal"] is not None:
+        typer.echo(f"  optimum {record['optimal']:g}")
+    if solution.start_length is not None:
+        typer.echo(
+            f"  local search improved the greedy start {solution.start_length:g} → {solution.length:g}"
+        )
+    if solution.run_lengths is not None:
+        runs = sorted(solution.run_lengths)
+        typer.echo(
+            f"  {len(runs)} random starts: best {runs[0]:g}, median {runs[len(runs) // 2]:g}, worst {runs[-1]:g}"
+        )
+        typer.echo(f"  every run: {', '.join(f'{length:g}' for length in solution.run_lengths)}")
+    typer.echo("  tour " + " → ".join(instance.label(city) for city in record["tour"]))
+
+
+@app.command("compare")
+def compare_command(
+    file: Annotated[Path | None, FileArgument] = None,
+    cities: Annotated[str | None, RandomOption] = None,
+    seed: Annotated[str, SeedOption] = "0",
+    restarts: Annotated[str, RestartsOption] = "20",
+    open_path: Annotated[bool, OpenOption] = False,
+    optimal: Annotated[str | None, OptimalOption] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Every solver on the same instance: a table, and a PNG with each tour drawn."""
+    seed_value = _whole(seed, "--seed", 0)
+    instance = load(file, cities, seed_value, optimal)
+    closed, runs = not open_path, _whole(restarts, "--restarts", 1)
+    best_known = _optimum(instance, closed, optimal is not None)
+    solvers = [name for name in SOLVERS if name != "exact" or instance.n <= HELD_KARP_LIMIT]
+    solutions = {name: solve(instance, name, closed, runs, seed_value) for name in solvers}
+    if "exact" in solutions and optimal is None:
+        best_known = solutions["exact"].length
+    rows = [solution_record(solution, best_known) | {"closed": closed} for solution in solutions.values()]
+    restart_lengths = solutions["restarts"].run_lengths
+
+    out_dir = Path(out) if out is not None else default_out_dir(f"tsp-compare-{instance.name}")
+    figure = plot_tours(instance, rows, out_dir / "tours.png")
+    spread = plot_restart_spread(restart_lengths, best_known, out_dir / "restarts.png", instance.name)
+    config = {"instance": instance.name, "cities": instance.n, "closed": closed, "restarts": runs}
+    result = {
+        "instance": instance.name,
+        "cities": instance.n,
+        "closed": closed,
+        "optimal": best_known,
+        "solvers": [{key: row[key] for key in row if key != "closed"} for row in rows],
+        "restart_lengths": restart_lengths,
+        "skipped": [] if "exact" in solvers else [f"exact: more than {HELD_KARP_LIMIT} cities"],
+        "files": {"tours": str(figure), "restarts": str(spread), "result": str(out_dir / "compare.json")},
+    }
+    write_json(out_dir / "compare.json", result | {"provenance": provenance(config, seed_value)})
+    if as_json:
+        emit_json(result)
+        return
+    table = Table(title=f"{instance.name}: {instance.n} cities, {'closed tour' if closed else 'open path'}")
+    for column in ("solver", "length", "gap", "seconds"):
+        table.add_column(column, justify="left" if column == "solver" else "right")
+    for row in rows:
+        table.add_row(row["solver"], f"{row['length']:g}", describe_gap(row["gap"]), f"{row['seconds']:.3f}")
+    Console().print(table)
+    for note in result["skipped"]:
+        typer.echo(f"skipped {note}")
+    typer.echo(f"wrote {figure}, {spread} and {out_dir / 'compare.json'}")
+
+
+@app.command("download")
+def download_command(
+    name: Annotated[str, typer.Argument(help="A TSPLIB instance name, e.g. berlin52.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to save NAME.tsp in.")] = Path("data/tsplib"),
+    url: Annotated[str, typer.Option("--url", help="Where to fetch from; {name} is filled in.")] = TSPLIB_URL,
+) -> None:
+    """Download a TSPLIB instance (needs internet); the file is checked before it is saved."""
+    text = fetch_tsplib(name, url)
+    path = write_text(out / f"{name}.tsp", text)
+    typer.echo(f"wrote {path}")

@@ -1,0 +1,69 @@
+"""TSP pictures: each solver's tour drawn side by side, and the spread of the book's random restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from envs.tsp_instances import TSPInstance, display_coordinates
+from experiments.plots.common import save_figure
+
+
+def describe_gap(gap: float | None) -> str:
+    """``0.052`` → ``"+5.2 %"``; None → ``"optimum unknown"``."""
+    return "optimum unknown" if gap is None else f"+{100 * gap:.1f} %"
+
+
+def plot_tours(instance: TSPInstance, rows: list[dict], path: str | Path) -> Path:
+    """One panel per solver with its tour drawn; the title names the best solver and its gap.
+
+    ``rows`` are ``{"solver", "tour", "length", "gap", "closed"}`` dicts (as ``gymlab tsp compare``
+    produces them).
+    """
+    points = display_coordinates(instance)
+    fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 4.4), squeeze=False)
+    for ax, row in zip(axes[0], rows, strict=True):
+        order = list(row["tour"]) + ([row["tour"][0]] if row["closed"] else [])
+        ax.plot(points[order, 0], points[order, 1], "-", color="tab:blue", linewidth=1.2)
+        ax.scatter(points[:, 0], points[:, 1], s=14, color="black", zorder=3)
+        ax.scatter(*points[row["tour"][0]], s=70, marker="*", color="tab:red", zorder=4, label="start")
+        ax.set_title(f"{row['solver']}: {row['length']:g} ({describe_gap(row['gap'])})", fontsize=10)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel("x (instance units)" if instance.coordinates is not None else "MDS axis 1")
+        if ax is axes[0][0]:
+            ax.set_ylabel("y (instance units)" if instance.coordinates is not None else "MDS axis 2")
+        if instance.n <= 20 and instance.labels:
+            for city, (x, y) in enumerate(points):
+                ax.annotate(
+                    instance.label(city), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points"
+                )
+    axes[0][0].legend(loc="best", fontsize=8)
+    shortest = min(row["length"] for row in rows)
+    best = " and ".join(row["solver"] for row in rows if row["length"] == shortest)
+    worst = max(rows, key=lambda row: row["length"])
+    shape = "tour" if rows[0]["closed"] else "open path"
+    fig.suptitle(
+        f"{instance.name} ({instance.n} cities): {best} find{'s' if ' and ' not in best else ''} the shortest "
+        f"{shape}, {worst['solver']} is {100 * (worst['length'] / shortest - 1):.1f} % longer"
+    )
+    return save_figure(fig, path)
+
+
+def plot_restart_spread(
+    run_lengths: list[float], optimal: float | None, path: str | Path, name: str = ""
+) -> Path:
+    """Histogram of every random-restart run's length: greedy lands in many different local minima."""
+    lengths = np.asarray(run_lengths, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    ax.hist(lengths, bins=min(30, max(5, len(np.unique(lengths)))), color="tab:blue", edgecolor="white")
+    ax.axvline(lengths.min(), color="tab:green", linestyle="--", label=f"best run {lengths.min():g}")
+    if optimal is not None:
+        ax.axvline(optimal, color="tab:red", label=f"optimum {optimal:g}")
+    ax.set_xlabel("tour length (instance units)")
+    ax.set_ylabel("runs")
+    ax.legend()
+    spread = 100 * (lengths.max() / lengths.min() - 1)
+    ax.set_title(f"{name}: greedy's {len(lengths)} random starts differ by up to {spread:.0f} %")
+    return save_figure(fig, path)
