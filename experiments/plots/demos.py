@@ -1,0 +1,206 @@
+"""Plots of the learning demos: gradient descent, regression, describe, k-means.
+
+Every function draws one figure, saves it as a PNG (atomically) and returns the path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from agents.clustering import KMeansResult
+from agents.optim import Run, TestFunction
+from agents.supervised import LinearModel
+from experiments.plots.common import save_figure
+from experiments.stats import kde_grid, normal_pdf
+
+# ----------------------------------------------------------------------------- gradient descent
+
+
+def _run_label(run: Run) -> str:
+    return f"{run.optimizer} lr={run.lr:g}: {run.outcome} ({run.steps} steps)"
+
+
+def plot_gd_losses(function: TestFunction, runs: list[Run], path: str | Path) -> Path:
+    """Loss above the minimum, f(x) − f*, against step, on a log scale — one line per run."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    floor = function.min_value
+    for run in runs:
+        gap = np.abs(run.losses - floor) + 1e-16
+        ax.plot(np.arange(len(gap)), gap, label=_run_label(run))
+    ax.set_yscale("log")
+    ax.set_ylim(1e-14, None)
+    ax.set_xlabel("step")
+    ax.set_ylabel("f(x) − f(x*)  (log scale)")
+    ax.set_title(f"{function.name}: {_gd_finding(runs)}")
+    ax.legend(fontsize=8)
+    return save_figure(fig, path)
+
+
+def _gd_finding(runs: list[Run]) -> str:
+    """A title that states the finding: which learning rates converged, crawled, diverged."""
+    parts = []
+    for outcome, verb in (("converged", "converges"), ("max_steps", "crawls"), ("diverged", "diverges")):
+        lrs = [f"{run.lr:g}" for run in runs if run.outcome == outcome]
+        if lrs:
+            parts.append(f"lr {'/'.join(dict.fromkeys(lrs))} {verb}")
+    return "; ".join(parts)
+
+
+def plot_gd_trajectories(
+    function: TestFunction,
+    runs: list[Run],
+    path: str | Path,
+    title: str | None = None,
+    labels: list[str] | None = None,
+) -> Path:
+    """The iterates of each run drawn on the function: contour plot in 2-D, the curve in 1-D."""
+    labels = labels or [_run_label(run) for run in runs]
+    fig, ax = plt.subplots(figsize=(6.5, 5.5) if function.dim == 2 else (7, 4.5))
+    (x_lo, x_hi), *rest = function.view
+    if function.dim == 2:
+        (y_lo, y_hi) = rest[0]
+        gx, gy = np.linspace(x_lo, x_hi, 200), np.linspace(y_lo, y_hi, 200)
+        values = np.array([[function.f(np.array([x, y])) for x in gx] for y in gy])
+        levels = np.quantile(values, np.linspace(0, 1, 25) ** 2)
+        ax.contour(gx, gy, values, levels=np.unique(levels), cmap="viridis", linewidths=0.7)
+        for run, label in zip(runs, labels, strict=True):
+            shown = _inside(run.path, function.view)
+            ax.plot(shown[:, 0], shown[:, 1], ".-", markersize=3, linewidth=1, label=label)
+        ax.set_ylabel("y")
+        ax.set_xlim(x_lo, x_hi)
+        ax.set_ylim(y_lo, y_hi)
+    else:
+        gx = np.linspace(x_lo, x_hi, 400)
+        ax.plot(gx, [function.f(np.array([x])) for x in gx], color="black", linewidth=1)
+        for run, label in zip(runs, labels, strict=True):
+            shown = _inside(run.path, function.view)[:, 0]
+            ax.plot(shown, [function.f(np.array([x])) for x in shown], ".-", markersize=4, label=label)
+        ax.set_ylabel("f(x)")
+        ax.set_xlim(x_lo, x_hi)
+    for m in function.minima:
+        ax.plot(*(m if function.dim == 2 else (m[0], function.f(np.array(m)))), "k*", markersize=12)
+    ax.set_xlabel("x")
+    ax.set_title(title or f"{function.name}: paths of gradient descent (★ = local minima)")
+    ax.legend(fontsize=7, loc="best")
+    return save_figure(fig, path)
+
+
+def _inside(path: np.ndarray, view: tuple[tuple[float, float], ...], margin: float = 10.0) -> np.ndarray:
+    """The iterates up to the first that leaves a generous box around the view (diverging runs)."""
+    lo = np.array([v[0] for v in view])
+    hi = np.array([v[1] for v in view])
+    span = hi - lo
+    outside = np.any((path < lo - margin * span) | (path > hi + margin * span), axis=1)
+    stop = int(np.argmax(outside)) if outside.any() else len(path)
+    return path[: max(stop, 1)]
+
+
+# ----------------------------------------------------------------------------- regression
+
+
+def plot_regression(
+    x: np.ndarray, y: np.ndarray, model: LinearModel, r: float, path: str | Path, max_points: int = 5000
+) -> Path:
+    """Scatter of height and weight with the fitted line (a seeded subsample if there are many)."""
+    fig, ax = plt.subplots(figsize=(7, 5))
+    shown = np.random.default_rng(0).permutation(len(x))[:max_points]
+    ax.scatter(x[shown], y[shown], s=4, alpha=0.3, label=f"{len(shown):,} of {len(x):,} people")
+    line_x = np.array([x.min(), x.max()])
+    ax.plot(line_x, model.predict(line_x), color="crimson", linewidth=2, label="least-squares line")
+    ax.set_xlabel("height (inches)")
+    ax.set_ylabel("weight (pounds)")
+    ax.set_title(
+        f"Each extra inch adds {model.slope:.2f} lb on average (r = {r:.2f}): "
+        f"weight ≈ {model.slope:.2f}·height {model.intercept:+.1f}",
+        fontsize=10,
+    )
+    ax.legend()
+    return save_figure(fig, path)
+
+
+def plot_joint_density(x: np.ndarray, y: np.ndarray, r: float, path: str | Path) -> Path:
+    """Joint density of height and weight by a Gaussian kernel density estimate (filled contours)."""
+    gx, gy, density = kde_grid(x, y)
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    filled = ax.contourf(gx, gy, density, levels=14, cmap="Blues")
+    fig.colorbar(filled, ax=ax, label="density (per inch·pound)")
+    ax.set_xlabel("height (inches)")
+    ax.set_ylabel("weight (pounds)")
+    ax.set_title(f"Height and weight: one tilted hill (r = {r:.2f}) — taller people weigh more", fontsize=10)
+    return save_figure(fig, path)
+
+
+# ----------------------------------------------------------------------------- describe
+
+
+def plot_histograms(table: dict[str, np.ndarray], stats: dict[str, dict], path: str | Path) -> Path:
+    """One histogram per column with the normal curve of the same mean and sd drawn over it."""
+    names = list(table)
+    cols = min(3, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.5 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names, strict=False):
+        values = table[name][~np.isnan(table[name])]
+        if len(values) == 0:
+            ax.set_title(f"{name}: no values", fontsize=10)
+            continue
+        mean, sd = stats[name]["mean"], stats[name]["std"]
+        ax.hist(values, bins="auto" if len(values) > 1 else 1, density=True, alpha=0.6)
+        if np.isfinite(sd) and sd > 0:
+            grid = np.linspace(values.min(), values.max(), 200)
+            ax.plot(grid, normal_pdf(grid, mean, sd), color="crimson", label=f"normal({mean:.3g}, {sd:.3g})")
+            ax.legend(fontsize=8)
+        ax.set_xlabel(name)
+        ax.set_ylabel("density (share per unit)")
+        ax.set_title(f"{name}: mean {mean:.4g}, sd {sd:.3g}", fontsize=10)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.axis("off")
+    fig.suptitle("Histograms with the fitted normal curve: how close is each column to a bell?")
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+# ----------------------------------------------------------------------------- k-means
+
+
+def plot_kmeans(
+    results: list[KMeansResult],
+    silhouettes: list[float],  # aligned with results; NaN where undefined (k = 1)
+    chosen: KMeansResult,
+    X: np.ndarray,
+    feature_names: list[str],
+    path: str | Path,
+    cluster_names: dict[int, str] | None = None,
+) -> Path:
+    """Elbow (inertia vs k), silhouette vs k, and the chosen clustering on the first two features
+    of ``X`` (in original units; ✕ marks each cluster's mean)."""
+    ks = [result.k for result in results]
+    fig, (elbow, silhouette, scatter) = plt.subplots(1, 3, figsize=(15, 4.5))
+    elbow.plot(ks, [result.inertia for result in results], "o-")
+    elbow.axvline(chosen.k, color="grey", linestyle=":")
+    elbow.set_xlabel("k (clusters)")
+    elbow.set_ylabel("inertia (Σ squared distance to centre)")
+    elbow.set_title("Elbow: inertia stops falling fast at the right k", fontsize=10)
+    scored = [(k, s) for k, s in zip(ks, silhouettes, strict=True) if np.isfinite(s)]
+    if scored:
+        silhouette.plot(*zip(*scored, strict=True), "o-", color="darkorange")
+        best_k = max(scored, key=lambda pair: pair[1])[0]
+        silhouette.set_title(f"Silhouette is highest at k = {best_k}", fontsize=10)
+    silhouette.axvline(chosen.k, color="grey", linestyle=":")
+    silhouette.set_xlabel("k (clusters)")
+    silhouette.set_ylabel("mean silhouette (−1…1)")
+    shown = X[:, :2] if X.shape[1] > 1 else np.column_stack([X[:, 0], np.zeros(len(X))])
+    for j in range(chosen.k):
+        members = shown[chosen.labels == j]
+        label = (cluster_names or {}).get(j, f"cluster {j}")
+        scatter.scatter(members[:, 0], members[:, 1], s=10, alpha=0.6, label=f"{label} ({len(members)})")
+        centre = members.mean(axis=0)  # in the original units, whatever space k-means ran in
+        scatter.scatter(*centre, marker="X", s=120, color="black")
+    scatter.set_xlabel(feature_names[0])
+    scatter.set_ylabel(feature_names[1] if len(feature_names) > 1 else "")
+    scatter.set_title(f"k = {chosen.k}: the clusters found", fontsize=10)
+    scatter.legend(fontsize=8)
+    return save_figure(fig, path)
