@@ -25,15 +25,25 @@ class Measure:
     key: str
     label: str
     better: str | None = None  # "higher", "lower", or None (just shown)
-    percent: bool = False
+    percent: bool = False  # a share 0–1, shown as %
     whole: bool = False
+    unit: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label} ({self.unit})" if self.unit else self.label
 
     def format(self, value: float | None) -> str:
+        """The number alone (a share as %)."""
         if value is None:
             return "–"
         if self.whole:
             return f"{value:,.0f}"
         return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
+
+    def say(self, value: float | None) -> str:
+        """The number with its unit, for a sentence."""
+        return f"{self.format(value)} {self.unit}".rstrip() if value is not None else "–"
 
 
 # The measures of each env, main measure first.
@@ -45,20 +55,20 @@ MEASURES: dict[str, list[Measure]] = {
         Measure("paid_rate", "amounts paid", "higher", percent=True),
     ],
     "gymlab/TSP-v0": [
-        Measure("mean_gap_percent", "gap to optimal (%)", "lower"),
+        Measure("mean_gap_percent", "gap to optimal", "lower", unit="%"),
         Measure("optimal_rate", "optimal tours", "higher", percent=True),
-        Measure("decision_seconds", "seconds per instance", "lower"),
+        Measure("decision_seconds", "time per instance", "lower", unit="s"),
     ],
     "gymlab/TrackRacer-v0": [
-        Measure("mean_progress", "lap completed (%)", "higher"),
-        Measure("mean_lap_time", "lap time (s)", "lower"),
+        Measure("mean_progress", "lap completed", "higher", unit="%"),
+        Measure("mean_lap_time", "lap time", "lower", unit="s"),
         Measure("completion_rate", "trials finished", "higher", percent=True),
         Measure("off_track", "off-track per trial", "lower"),
-        Measure("zigzag_deg", "mean |Δsteering| (°/step)", "lower"),
+        Measure("zigzag_deg", "mean |Δsteering|", "lower", unit="°/step"),
     ],
 }
 DEFAULT_MEASURES = [Measure("mean_return", "mean return", "higher"), Measure("mean_length", "episode length")]
-TRAINING = [Measure("train_seconds", "training (s)"), Measure("steps", "training steps", whole=True)]
+TRAINING = [Measure("train_seconds", "training", unit="s"), Measure("steps", "training steps", whole=True)]
 
 
 def measures(full_id: str) -> list[Measure]:
@@ -93,7 +103,7 @@ def table(groups: list[dict[str, Any]], full_id: str) -> str:
     columns = [*measures(full_id), *TRAINING]
     ordered = sorted(groups, key=lambda g: rank_key(g, full_id))
     lines = [
-        "| agent | seeds | " + " | ".join(m.label for m in columns) + " |",
+        "| agent | seeds | " + " | ".join(m.heading for m in columns) + " |",
         "|---|---|" + "---|" * len(columns),
     ]
     for group in ordered:
@@ -102,22 +112,30 @@ def table(groups: list[dict[str, Any]], full_id: str) -> str:
     return "\n".join(lines)
 
 
-def conclusion(groups: list[dict[str, Any]], full_id: str) -> list[str]:
-    """Sentences computed from the numbers: the best config, learned vs fixed, seed spread."""
-    main, second = (measures(full_id) + [None])[:2]
+def _names(groups: list[dict[str, Any]]) -> str:
+    labels = [config_label(g) for g in groups]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def conclusion(
+    groups: list[dict[str, Any]], full_id: str, rows: list[dict[str, Any]] | None = None
+) -> list[str]:
+    """Sentences computed from the numbers: who is best, learned vs fixed (mean and best seed),
+    which reward helps a learner most, the best on each other measure, the spread across seeds."""
+    columns = measures(full_id)
+    main, second = (columns + [None])[:2]
     rated = sorted((g for g in groups if g.get(main.key) is not None), key=lambda g: rank_key(g, full_id))
     if not rated:
         return [f"No run produced {main.label}."]
 
     def describe(group: dict[str, Any]) -> str:
-        text = main.format(group[main.key])
+        text = main.say(group[main.key])
         if second is not None and group.get(second.key) is not None:
-            name, _, unit = second.label.partition(" (")
-            text += f", {name} {second.format(group[second.key])} {unit.rstrip(')')}".rstrip()
+            text += f", {second.label} {second.say(group[second.key])}"
         return text
 
-    best = rated[0]
-    sentences = [f"Best on {main.label}: **{config_label(best)}** ({describe(best)})."]
+    top = [g for g in rated if rank_key(g, full_id) == rank_key(rated[0], full_id)]
+    sentences = [f"Best on {main.label}: **{_names(top)}** ({describe(rated[0])})."]
     learned = [g for g in rated if g.get("steps", 0) > 0]
     fixed = [g for g in rated if g.get("steps", 0) == 0]
     if learned and fixed:
@@ -131,19 +149,59 @@ def conclusion(groups: list[dict[str, Any]], full_id: str) -> list[str]:
             f"{int(top_learned['steps']):,} training steps, mean of {top_learned['seeds']} seed(s)), "
             f"{verdict} the best fixed algorithm, {config_label(top_fixed)} ({describe(top_fixed)})."
         )
+        seeds = [r for r in rows or [] if _same_config(r, top_learned) and r.get(main.key) is not None]
+        if verdict == "trails" and len(seeds) > 1:
+            best_seed = min(seeds, key=lambda r: rank_key(r, full_id))
+            if rank_key(best_seed, full_id) <= rank_key(top_fixed, full_id):
+                sentences.append(
+                    f"Its best seed alone (seed {best_seed['seed']}: {describe(best_seed)}) "
+                    f"{'matches' if rank_key(best_seed, full_id) == rank_key(top_fixed, full_id) else 'beats'} "
+                    f"{config_label(top_fixed)}: the learning works, but not reliably across seeds yet."
+                )
         if worst_fixed is not top_fixed and verdict == "trails":
             beaten = rank_key(top_learned, full_id) < rank_key(worst_fixed, full_id)
             sentences.append(
                 f"It {'does' if beaten else 'does not'} beat the weakest fixed algorithm, "
                 f"{config_label(worst_fixed)} ({describe(worst_fixed)})."
             )
-    spread = [(g, g.get(f"{main.key}_std") or 0.0) for g in learned if g["seeds"] > 1]
+    for agent in dict.fromkeys(g["agent"] for g in learned):
+        by_reward = [g for g in learned if g["agent"] == agent and g.get("reward") not in (None, "default")]
+        if len(by_reward) > 1:
+            sentences.append(
+                f"Among rewards, {agent} does best with {by_reward[0]['reward']} ({describe(by_reward[0])}) "
+                f"and worst with {by_reward[-1]['reward']} ({describe(by_reward[-1])})."
+            )
+    leaders = [g for g in rated if g[main.key] == rated[0][main.key]]  # comparable on the main measure
+    for measure in columns[2:]:
+        values = [g for g in leaders if g.get(measure.key) is not None and measure.better]
+        if len(values) > 1:
+            pick = max if measure.better == "higher" else min
+            best_value = pick(g[measure.key] for g in values)
+            winners = [g for g in values if g[measure.key] == best_value]
+            if len(winners) < len(values):
+                sentences.append(
+                    f"Among those with the best {main.label}, best on {measure.label}: "
+                    f"{_names(winners)} ({measure.say(best_value)})."
+                )
+    spread = [
+        (g[f"{m.key}_std"] / max(abs(g[m.key]), 1e-12), g, m)
+        for g in learned
+        for m in (main, second)
+        if m is not None and g["seeds"] > 1 and g.get(f"{m.key}_std") and g.get(m.key) is not None
+    ]
     if spread:
-        group, std = max(spread, key=lambda item: item[1])
+        _, group, measure = max(spread, key=lambda item: item[0])
         sentences.append(
-            f"Across seeds, {config_label(group)} varies most: ± {main.format(std)} on {main.label}."
+            f"Across seeds, {config_label(group)} varies most: {measure.label} "
+            f"{measure.format(group[measure.key])} ± {measure.say(group[f'{measure.key}_std'])}."
         )
+    elif any(g["seeds"] > 1 for g in learned):
+        sentences.append(f"Every seed of each learned agent gives the same {main.label}.")
     return sentences
+
+
+def _same_config(row: dict[str, Any], group: dict[str, Any]) -> bool:
+    return (row["env"], row["agent"], row["reward"]) == (group["env"], group["agent"], group["reward"])
 
 
 def write_report(out: str | Path, results: list[RunResult], summary: dict[str, Any]) -> Path:
@@ -166,7 +224,8 @@ def write_report(out: str | Path, results: list[RunResult], summary: dict[str, A
         lines += [f"## {full_id}", "", table(env_groups, full_id), ""]
         for plot in env_plots(out, full_id, env_groups, [r for r in results if r.config["env"] == full_id]):
             lines += [f"![{plot.stem}]({plot.name})", ""]
-        lines += ["**Conclusion.** " + " ".join(conclusion(env_groups, full_id)), ""]
+        env_rows = [row for row in summary["runs"] if row["env"] == full_id]
+        lines += ["**Conclusion.** " + " ".join(conclusion(env_groups, full_id, env_rows)), ""]
     lines += [
         "## Provenance",
         "",
@@ -200,7 +259,7 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     bars = plot_metric_bars(
         groups,
         main.key,
-        f"{main.label} (%)" if main.percent else main.label,
+        f"{main.label} (%)" if main.percent else main.heading,
         main.better or "higher",
         out / f"{short}_{main.key}.png",
         full_id,
