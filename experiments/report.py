@@ -14,7 +14,7 @@ from typing import Any
 from experiments import runner
 from experiments.io import write_text
 from experiments.plots.compare import config_label, plot_metric_bars
-from experiments.plots.learning import group_label, plot_learning_curves
+from experiments.plots.learning import plot_learning_panels
 from experiments.runner import RunResult
 
 
@@ -248,13 +248,23 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     plots = []
     learned = [r for r in results if r.config["kind"] != "baseline"]
     if learned:
-        curves: dict[str, list[Path]] = {}
-        for result in learned:
-            curves.setdefault(group_label(result.config), []).append(result.run_dir)
-        baselines = {
-            config_label(g): g["mean_return"] for g in groups if g.get("steps", 0) == 0 and "mean_return" in g
-        }
-        plots.append(plot_learning_curves(curves, out / f"{short}_learning.png", full_id, baselines))
+        panels: dict[str, tuple[dict[str, list[Path]], dict[str, float]]] = {}
+        default = runner.default_reward(full_id)
+        for reward in dict.fromkeys(r.config["reward"] for r in learned):
+            title = f"reward {reward}" if reward else ""
+            curves: dict[str, list[Path]] = {}
+            for result in learned:
+                if result.config["reward"] == reward:
+                    curves.setdefault(result.config["agent"], []).append(result.run_dir)
+            fixed = {
+                g["agent"]: g["mean_return"]
+                for g in groups
+                if g.get("steps", 0) == 0
+                and g.get("mean_return") is not None
+                and (g["reward"] if g["reward"] != "default" else default) == reward
+            }
+            panels[title] = (curves, fixed)
+        plots.append(plot_learning_panels(panels, out / f"{short}_learning.png", full_id))
     main = measures(full_id)[0]
     bars = plot_metric_bars(
         groups,

@@ -184,6 +184,15 @@ def recipe(full_id: str, name: str) -> catalog.Recipe:
 REWARD_ARGS: dict[str, str] = {"gymlab/TrackRacer-v0": "reward"}
 
 
+def default_reward(full_id: str) -> str | None:
+    """The name of the reward an env uses when none is given (None: the env's reward is fixed)."""
+    if full_id not in REWARD_ARGS:
+        return None
+    from envs.rewards import DEFAULT_REWARD
+
+    return DEFAULT_REWARD
+
+
 def check_reward(full_id: str, reward: str | None) -> dict[str, Any] | None:
     """Describe ``reward`` for the config (a file's content hash makes an edit a new run)."""
     if reward is None:

@@ -116,7 +116,27 @@ def plot_learning_curves(
 
     The title states the finding: which config ends highest, by how much, after how many steps.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.8))
+    return plot_learning_panels({"": (groups, baselines or {})}, path, env_label)
+
+
+def plot_learning_panels(
+    panels: dict[str, tuple[dict[str, list[Path]], dict[str, float]]], path: str | Path, env_label: str
+) -> Path:
+    """One panel per reward function: returns under different rewards are not comparable, so
+    each panel shows the learners trained on one reward and the fixed agents scored by it."""
+    wide = len(panels) > 1
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels) if wide else 8, 4.8), squeeze=False)
+    for ax, (title, (groups, baselines)) in zip(axes[0], panels.items(), strict=True):
+        finals = _draw_curves(ax, groups, baselines)
+        ax.set_title(curve_finding(title or env_label, finals, baselines), fontsize=9)
+    if wide:
+        fig.suptitle(f"{env_label}: learning curves, one panel per reward function (mean ± std across seeds)")
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def _draw_curves(ax, groups: dict[str, list[Path]], baselines: dict[str, float]) -> dict[str, tuple]:
+    """Draw mean ± std per group and the baselines on ``ax``; returns each group's final point."""
     finals: dict[str, tuple[float, float, int, int]] = {}
     for label, run_dirs in sorted(groups.items()):
         curves = [load_curve(run_dir)[:2] for run_dir in run_dirs]
@@ -124,41 +144,42 @@ def plot_learning_curves(
         if not len(grid):
             continue
         source = " [training episodes]" if load_curve(run_dirs[0])[2] == "training" else ""
-        line = ax.plot(
-            grid, mean, label=f"{label}{source} ({len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''})"
-        )[0]
+        seeds = f"{len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''}"
+        line = ax.plot(grid, mean, label=f"{label}{source} ({seeds})")[0]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
         finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
-    for index, (label, value) in enumerate(sorted((baselines or {}).items())):
-        ax.axhline(value, linestyle="--", color=f"C{(index + len(finals)) % 10}", label=f"{label} (baseline)")
+    for index, (label, value) in enumerate(sorted(baselines.items())):
+        ax.axhline(value, linestyle="--", color=f"C{(index + len(finals)) % 10}", label=f"{label} (fixed)")
     ax.set_xlabel("environment steps")
     ax.set_ylabel("evaluation episode return")
     ax.grid(alpha=0.3)
     if finals or baselines:
         ax.legend(fontsize=8, loc="best")
-    ax.set_title(curve_finding(env_label, finals, baselines or {}), fontsize=10)
-    return save_figure(fig, path)
+    return finals
 
 
-def curve_finding(env_label: str, finals: dict[str, tuple], baselines: dict[str, float]) -> str:
+def curve_finding(label: str, finals: dict[str, tuple], baselines: dict[str, float]) -> str:
     """A title that states what the curves show, computed from their final values."""
     if not finals:
-        return f"{env_label}: no learning curves recorded"
-    best = max(finals, key=lambda label: finals[label][0])
+        return f"{label}: no learning curves recorded"
+    best = max(finals, key=lambda name: finals[name][0])
     mean, std, steps, seeds = finals[best]
     spread = f" ± {std:.2g}" if seeds > 1 else ""
     if len(finals) == 1:
-        text = f"{env_label}: {best} reaches return {mean:.3g}{spread} after {steps:,} steps"
+        text = f"{label}: {best} reaches return {mean:.3g}{spread}\nafter {steps:,} steps"
     else:
-        worst = min(finals, key=lambda label: finals[label][0])
+        worst = min(finals, key=lambda name: finals[name][0])
         text = (
-            f"{env_label}: {best} ends highest ({mean:.3g}{spread} after {steps:,} steps), "
+            f"{label}: {best} ends highest ({mean:.3g}{spread} after {steps:,} steps),\n"
             f"{worst} lowest ({finals[worst][0]:.3g})"
         )
     if baselines:
         top = max(baselines, key=baselines.get)
-        verdict = "above" if mean > baselines[top] else "below"
-        text += f"\n{verdict} the best fixed algorithm, {top} ({baselines[top]:.3g})"
+        gap = mean - baselines[top]
+        verdict = (
+            "level with" if abs(gap) <= 1e-9 * max(1.0, abs(mean)) else ("above" if gap > 0 else "below")
+        )
+        text += f", {verdict} the best fixed agent, {top} ({baselines[top]:.3g})"
     return text
 
 
