@@ -161,3 +161,23 @@ def test_corrupted_model_in_a_run_directory_is_exit_code_2(cli, tmp_path):
     (tmp_path / "run" / "model.zip").write_bytes(b"\x00garbage")
     result = cli("evaluate", tmp_path / "run")
     assert result.exit_code == 2 and "is corrupted" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_interrupted_compare_leaves_finished_runs_and_readable_results(tmp_path, monkeypatch):
+    suite = [Part("CartPole-v1", ("ppo",), steps={"ppo": 64}, env_kwargs=SHORT, eval_episodes=1)]
+    real = runner.execute_run
+
+    def interrupted(spec, run_dir):
+        if spec.seed == 1:
+            raise KeyboardInterrupt  # Ctrl-C during the second run
+        return real(spec, run_dir)
+
+    monkeypatch.setattr(runner, "execute_run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        compare(suite, seeds=2, out=tmp_path)
+    partial = json.loads((tmp_path / "results.json").read_text())
+    assert partial["complete"] is False and [row["seed"] for row in partial["runs"]] == [0]
+    assert len(list((tmp_path / "runs").glob("*/result.json"))) == 1
+    monkeypatch.setattr(runner, "execute_run", real)
+    resumed = compare(suite, seeds=2, out=tmp_path)
+    assert resumed["computed"] == 1 and resumed["reused"] == 1 and resumed["complete"] is True
