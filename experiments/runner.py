@@ -62,6 +62,7 @@ CONFIG_FILE = "config.json"
 MODEL_FILE = "model.zip"
 DEFAULT_STEPS = 10_000
 DEFAULT_EVALUATIONS = 10  # periodic evaluations during training
+DEFAULT_EVAL_EPISODES = {"gymlab/CoinChange-v0": 100}  # coins: every amount 1–100 once
 
 
 @dataclass(frozen=True)
@@ -556,11 +557,16 @@ def train(
     env_kwargs: dict[str, Any] | None = None,
     hyperparams: dict[str, Any] | None = None,
     out: str | Path | None = None,
-    eval_episodes: int = 10,
+    eval_episodes: int | None = None,
     progress: bool = False,
     tensorboard: bool = False,
 ) -> RunResult:
-    """Train ``algo`` on ``env`` and write a run directory (see the module docstring)."""
+    """Train ``algo`` on ``env`` and write a run directory (see the module docstring).
+
+    ``eval_episodes=None``: every amount once on the coin env (100), else 10 episodes.
+    """
+    if eval_episodes is None:
+        eval_episodes = DEFAULT_EVAL_EPISODES.get(env_id(env), 10)
     spec = RunSpec(
         env=env,
         agent=algo,

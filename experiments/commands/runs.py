@@ -58,7 +58,10 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--set", help="Hyperparameter key=value over the YAML (repeatable)."),
         ] = None,
-        episodes: Annotated[int, typer.Option("--episodes", help="Evaluation episodes.")] = 10,
+        episodes: Annotated[
+            int | None,
+            typer.Option("--episodes", help="Evaluation episodes (default 10; coins: all 100 amounts)."),
+        ] = None,
         out: Annotated[
             Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")
         ] = None,
@@ -114,6 +117,20 @@ def register(app: typer.Typer) -> None:
             return
         config = report["config"]
         _print_metrics(f"{config['agent']} on {config['env']} ({run_dir})", report["summary"])
+        if "trials" in report:  # the track: DeepRacer's evaluation rows
+            table = Table(title="evaluation trials from the start line")
+            for column in ("trial", "time (s)", "progress (%)", "status", "off-track", "steps"):
+                table.add_column(column, justify="right")
+            for k, trial in enumerate(report["trials"], 1):
+                row = (
+                    trial["lap_time"],
+                    trial["progress"],
+                    trial["status"],
+                    trial["off_track_count"],
+                    trial["steps"],
+                )
+                table.add_row(str(k), *map(str, row))
+            Console().print(table)
 
     @app.command("compare")
     def compare_command(
