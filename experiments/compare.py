@@ -74,7 +74,7 @@ SUITES["track"] = [
     Part(
         "gymlab/TrackRacer-v0",
         ("pure_pursuit", "greedy", "ppo"),
-        steps={"ppo": 100_000},
+        steps={"ppo": 200_000},
         quick_steps={"ppo": 5_000},
         rewards=("progress", "follow_center_line", "prevent_zigzag"),
         per_reward=("greedy",),
