@@ -21,7 +21,7 @@ import csv
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +84,6 @@ SUITES["track"] = [
     )
 ]
 SUITES["default"] = [*SUITES["coins"], *SUITES["tsp"], *SUITES["track"]]
-
-
-def suite_names() -> list[str]:
-    return list(SUITES)
 
 
 def build_specs(
@@ -185,7 +181,7 @@ def compare(
         "quick": quick,
         "steps": steps,
         "episodes": episodes,
-        "runs": [runner.spec_dict(spec) for spec in specs],
+        "runs": [asdict(spec) for spec in specs],
     }
     started = time.perf_counter()
     finished: list[RunResult] = []

@@ -37,7 +37,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -538,11 +538,6 @@ def run_all(
     executor_for(workers).map(todo, done)
     order = {run_dir.name: index for index, (_, run_dir) in enumerate(jobs)}
     return sorted(results, key=lambda result: order[result.run_dir.name])
-
-
-def spec_dict(spec: RunSpec) -> dict[str, Any]:
-    """A spec as a plain dict (for JSON)."""
-    return asdict(spec)
 
 
 # --- the Python API the CLI and the lessons call ------------------------------------------------
