@@ -69,8 +69,14 @@ def run_lesson(
     return subprocess.run(command, check=False)
 
 
-def lesson_arguments(docstring: str | None, argv: list[str] | None = None) -> argparse.Namespace:
-    """Parse the options every lesson takes: ``--quick``, ``--seed``, ``--out``."""
+def lesson_arguments(
+    docstring: str | None, argv: list[str] | None = None, data: str | None = None
+) -> argparse.Namespace:
+    """Parse the options every lesson takes: ``--quick``, ``--seed``, ``--out``.
+
+    A lesson that can also read the learner's own file passes ``data`` (the help text of a
+    ``--data PATH`` option; ``args.data`` is None when it is not given).
+    """
     summary = (docstring or "").strip().splitlines()[0] if docstring else None
     parser = argparse.ArgumentParser(description=summary)
     parser.add_argument("--quick", action="store_true", help="smaller budgets (used by the tests)")
@@ -78,11 +84,20 @@ def lesson_arguments(docstring: str | None, argv: list[str] | None = None) -> ar
     parser.add_argument(
         "--out", type=Path, default=None, help="folder for plots (default runs/<stamp>-lesson)"
     )
+    if data is not None:
+        parser.add_argument("--data", type=_existing_file, default=None, metavar="PATH", help=data)
     args = parser.parse_args(argv)
     if args.out is None:
         args.out = default_out_dir("lesson")
     args.out.mkdir(parents=True, exist_ok=True)
     return args
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no file at {path} (check the path)")
+    return path
 
 
 def punchline(text: str) -> str:
