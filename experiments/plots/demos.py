@@ -238,3 +238,27 @@ def plot_sample_positions(positions: np.ndarray, population: int, draws: int, pa
     )
     ax.legend(loc="lower right")
     return save_figure(fig, path)
+
+
+def plot_prediction_errors(
+    misses: dict[str, np.ndarray], tolerance: float, unit: str, path: str | Path
+) -> Path:
+    """Histogram of prediction errors (predicted − true) per model, with the ± tolerance band shaded."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    spread = max(float(np.max(np.abs(m))) for m in misses.values())
+    bins = np.linspace(-spread, spread, 61)
+    shares = {}
+    for name, miss in misses.items():
+        shares[name] = float(np.mean(np.abs(miss) <= tolerance))
+        ax.hist(miss, bins=bins, alpha=0.5, label=f"{name}: {shares[name]:.0%} within ±{tolerance:g} {unit}")
+    ax.axvspan(-tolerance, tolerance, color="grey", alpha=0.15)
+    ax.set_xlabel(f"prediction error (predicted − true, {unit})")
+    ax.set_ylabel("people in the test set")
+    ranked = sorted(shares, key=shares.get, reverse=True)
+    others = "".join(f", {name} for {shares[name]:.0%}" for name in ranked[1:])
+    ax.set_title(
+        f"Within ±{tolerance:g} {unit} of the truth: {ranked[0]} for {shares[ranked[0]]:.0%} of unseen people{others}",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8)
+    return save_figure(fig, path)
