@@ -31,5 +31,9 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow -q
 
+# Every benchmark script in turn (minutes; some write a 500 MB temp file).
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,8 +8,6 @@ observations; for gymlab/CoinChange-v0 the remaining amount, :func:`agents.coins
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import numpy as np
 
 from agents.base import Agent
 from envs.errors import GymlabError
+from envs.files import atomic_write
 
 StateKey = Callable[[Any, gym.Env], Hashable]
 
@@ -146,14 +145,7 @@ class QLearningAgent(Agent):
             "states": [_to_json_key(state) for state in self.q],
             "q": [row.tolist() for row in self.q.values()],
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(data, file)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data), encoding="utf-8"))
         return path
 
     @classmethod

@@ -15,14 +15,13 @@ from __future__ import annotations
 import csv
 import json
 import math
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from envs.errors import GymlabError
+from envs.files import download
 
 # --------------------------------------------------------------------------- the instance
 
@@ -612,15 +611,7 @@ def fetch_tsplib(name: str, url: str = TSPLIB_URL, timeout: float = 30.0) -> str
     if not name or not name.replace("_", "").isalnum():
         raise GymlabError(f"TSPLIB instance name {name!r} must be letters and digits, e.g. berlin52")
     source = url.format(name=name)
-    try:
-        with urllib.request.urlopen(source, timeout=timeout) as response:
-            payload = response.read()
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise GymlabError(
-            f"cannot download {name} from {source} ({reason}); check the name and your connection, "
-            "or pass a local .tsp file"
-        ) from None
+    payload = download(source, name, "check the name and your connection, or pass a local .tsp file", timeout)
     text = gzip.decompress(payload).decode("utf-8") if payload[:2] == b"\x1f\x8b" else payload.decode("utf-8")
     parse_tsplib(text, source=f"{name}.tsp")  # refuse to hand back something we cannot read
     return text

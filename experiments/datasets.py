@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 from envs.errors import GymlabError
+from envs.files import download
 from experiments.io import atomic_write
 
 Table = dict[str, np.ndarray]
@@ -153,14 +152,9 @@ def _find_column(table: Table, prefix: str, path: str | Path) -> np.ndarray:
 
 def download_height_weight(dest: str | Path, url: str = HEIGHT_WEIGHT_URL, timeout: float = 30.0) -> Path:
     """Download the seed's CSV to ``dest`` (atomically) and check that it loads."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = response.read()
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise GymlabError(
-            f"could not download {url} ({reason}): check the network, or pass --data PATH to a local copy"
-        ) from None
+    data = download(
+        url, "the height-weight data", "check the network, or pass --data PATH to a local copy", timeout
+    )
     dest = atomic_write(dest, lambda tmp: tmp.write_bytes(data))
     load_height_weight(dest)  # fail now, with a clear message, if it is not the expected data
     return dest

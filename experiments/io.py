@@ -1,33 +1,17 @@
 """Writing outputs so that an interrupted run never leaves a half-written file.
 
-Every file is written to a temporary sibling and moved into place with ``os.replace``,
-which is atomic on POSIX and Windows: a reader sees the old file or the whole new one.
+Every file is written to a temporary sibling and moved into place with ``os.replace``
+(:func:`envs.files.atomic_write`): a reader sees the old file or the whole new one.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` and then move the finished file to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+from envs.files import atomic_write
 
 
 def write_text(path: str | Path, text: str) -> Path:

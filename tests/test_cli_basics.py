@@ -22,3 +22,25 @@ def test_unknown_env_is_a_gymlab_error():
         assert "unknown environment 'cartpole'" in str(error)
     else:
         raise AssertionError("expected GymlabError")
+
+
+def test_envs_lists_every_registered_env_with_spaces(cli):
+    import json
+
+    result = cli("envs", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [row["id"] for row in rows] == ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v0"]
+    for row in rows:
+        assert row["action_space"].startswith("Discrete(")
+        assert row["observation_space"].startswith("Box(")
+        assert row["description"]
+    table = cli("envs")
+    assert table.exit_code == 0 and "gymlab/TrackRacer-v0" in table.stdout
+
+
+def test_gymlab_error_from_any_command_is_one_line_exit_2(cli):
+    result = cli("coins", "solve", "--coins", "0,1", "--amount", "3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

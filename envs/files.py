@@ -1,0 +1,45 @@
+"""File helpers every layer shares: atomic writes and downloads.
+
+They live here, at the bottom of the dependency chain (experiments → agents → envs), so that an
+env loading a track, an agent saving its table and the CLI writing a report all use one copy.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from envs.errors import GymlabError
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)``, then move the finished file to ``path``.
+
+    ``os.replace`` is atomic on POSIX and Windows: a reader sees the old file or the whole new
+    one, never half of it, even when the run is interrupted.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def download(url: str, what: str, fix: str, timeout: float = 30.0) -> bytes:
+    """The bytes at ``url``, or a one-line GymlabError naming ``what`` and how to ``fix`` it."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise GymlabError(f"cannot download {what} from {url} ({reason}); {fix}") from None
