@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -61,12 +62,18 @@ def find_lesson(key: str, directory: Path = LESSONS_DIR) -> Lesson:
 def run_lesson(
     lesson: Lesson, quick: bool = False, seed: int = 0, out: Path | None = None
 ) -> subprocess.CompletedProcess:
-    """Run a lesson in a fresh Python process, its output streaming to this terminal."""
+    """Run a lesson in a fresh Python process, its output streaming to this terminal.
+
+    The lesson imports gymlab from the repository it lives in (its parent folder goes first on
+    PYTHONPATH), so a clone's lessons always run against that clone's code.
+    """
     out = out or default_out_dir(f"lesson{lesson.number}")
     command = [sys.executable, str(lesson.path), "--seed", str(seed), "--out", str(out)]
     if quick:
         command.append("--quick")
-    return subprocess.run(command, check=False)
+    paths = [str(lesson.path.parents[1]), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    return subprocess.run(command, check=False, env=env)
 
 
 def lesson_arguments(

@@ -84,3 +84,9 @@ def test_lesson_with_data_option_refuses_a_missing_file(tmp_path):
     )
     assert completed.returncode == 2
     assert "no file at" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_lessons_run_by_number_through_the_cli(cli, tmp_path):
+    result = cli("lessons", "run", "3", "--quick", "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "coins.png").is_file()
