@@ -79,7 +79,7 @@ def describe(result: dict) -> str:
 
 def main() -> None:
     args = lesson_arguments(__doc__)
-    steps = 3_000 if args.quick else 80_000
+    steps = 3_000 if args.quick else 60_000
     torch.set_num_threads(1)  # small networks: one thread is fastest and leaves the other core free
     env = gym.make("gymlab/TrackRacer-v0", reward="progress", **ENV_KWARGS)
     track = env.unwrapped.track
