@@ -4,8 +4,9 @@ The idea: before you load a big file into anything, ask the shell small question
 Small tools joined by pipes (`|`) stream the file once and never hold it in memory; `<` feeds
 a file to a command's input and `>` sends its output to a file. `wc -l -w -c` counts lines,
 words and bytes; on a TSV without spaces, words ÷ lines is the number of columns. `shuf -n K`
-draws K random lines; on a big or piped input GNU shuf uses *reservoir sampling* — one pass,
-memory for K lines only — which is what gymlab's `experiments.stats.reservoir_sample` does too.
+draws K random lines; on piped input, or a file of 8 MiB or more, GNU shuf uses *reservoir
+sampling* — one pass, memory for K lines only — as gymlab's `experiments.stats.reservoir_sample`
+does (shuf draws a random number per line, Algorithm R; gymlab skips ahead, Algorithm L).
 
 This lesson generates a TSV of basketball box scores, runs the real shell commands (when
 bash and coreutils are present) beside gymlab's Python functions, and checks they agree.
