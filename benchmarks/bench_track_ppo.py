@@ -73,19 +73,19 @@ def main() -> int:
                 f"   {row['steps']:>9,} steps {row['seconds']:>7.1f} s  laps {row['laps']:>2}/{row['episodes']}  lap {lap}"
             )
         capped = " (stopped by the time cap)" if result["capped"] else ""
-        print(f"training wall time     {result['train_seconds']:.1f} s{capped}")
-        print(f"steps                  {result['steps']:,}")
-        print(f"steps/s of training    {result['steps_per_second']:,.0f}")
-        print(f"time to first {EPISODES}/{EPISODES} laps {describe(result['first_full'])}")
-        print(f"time to beat pursuit   {describe(result['first_faster'])}")
-        print(f"laps completed         {ppo['laps']}/{ppo['episodes']}")
+        print(f"training wall time      {result['train_seconds']:.1f} s{capped}")
+        print(f"steps                   {result['steps']:,}")
+        print(f"steps/s of training     {result['steps_per_second']:,.0f}")
+        print(f"time to {EPISODES}/{EPISODES} laps      {describe(result['first_full'])}")
+        print(f"time to beat pursuit    {describe(result['first_faster'])}")
+        print(f"laps completed          {ppo['laps']}/{ppo['episodes']}")
         ppo_time = f"{ppo['mean_lap_time']:.3f} s" if ppo["mean_lap_time"] is not None else "no lap"
-        print(f"PPO mean lap time      {ppo_time}")
-        print(f"pure pursuit lap time  {pp['mean_lap_time']:.3f} s ({pp['laps']}/{pp['episodes']} laps)")
+        print(f"PPO mean lap time       {ppo_time}")
+        print(f"pure pursuit lap time   {pp['mean_lap_time']:.3f} s ({pp['laps']}/{pp['episodes']} laps)")
         if result["margin_seconds"] is not None:
             ratio = ppo["mean_lap_time"] / pp["mean_lap_time"]
             print(
-                f"margin                 {result['margin_seconds']:+.3f} s ({result['margin_percent']:+.1f} %; "
+                f"margin                  {result['margin_seconds']:+.3f} s ({result['margin_percent']:+.1f} %; "
                 f"PPO/pursuit lap time ratio {ratio:.3f})"
             )
         verdict = "PASS" if result["passed"] else "FAIL"
