@@ -97,6 +97,29 @@ def fit_gradient_descent(
     return LinearModel(weights=weights, intercept=float(intercept), steps=steps, losses=np.array(losses))
 
 
+def train_test_split(n: int, test_share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Hold-out split of ``n`` rows: a seeded shuffle, the first rows for training, the rest
+    (``test_share`` of them) for testing. Returns (train indices, test indices)."""
+    if not 0 < test_share < 1:
+        raise GymlabError(f"the test share must lie between 0 and 1 (got {test_share}); e.g. 0.2")
+    n_test = int(round(n * test_share))
+    if n_test < 1 or n - n_test < 2:
+        raise GymlabError(f"{n} rows are too few to hold {test_share:.0%} out for testing: give more rows")
+    order = np.random.default_rng(seed).permutation(n)
+    return order[: n - n_test], order[n - n_test :]
+
+
+def prediction_errors(y: np.ndarray, predicted: np.ndarray, tolerance: float) -> dict[str, float]:
+    """How far predictions miss: root-mean-square error, mean absolute error, and the share of
+    predictions within ± ``tolerance`` of the truth."""
+    miss = np.asarray(predicted, dtype=float) - np.asarray(y, dtype=float)
+    return {
+        "rmse": float(np.sqrt(np.mean(miss**2))),
+        "mae": float(np.mean(np.abs(miss))),
+        "within": float(np.mean(np.abs(miss) <= tolerance)),
+    }
+
+
 def pearson_r(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson correlation: cov(x, y) / (sd(x)·sd(y))."""
     dx, dy = x - x.mean(), y - y.mean()

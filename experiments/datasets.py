@@ -24,8 +24,8 @@ MISSING = {"", "na", "nan", "null", "none", "n/a"}
 # ----------------------------------------------------------------------------- generic CSV
 
 
-def read_numeric_csv(path: str | Path) -> Table:
-    """Read the numeric columns of a CSV (header on the first line).
+def read_numeric_csv(path: str | Path, delimiter: str = ",") -> Table:
+    """Read the numeric columns of a CSV (header on the first line; ``delimiter="\\t"`` for a TSV).
 
     Copes with real-world quirks: a UTF-8 byte-order mark, Windows (CRLF) line endings, and an
     unnamed first column holding a row index (as ``pandas.DataFrame.to_csv`` writes) — which is
@@ -33,7 +33,7 @@ def read_numeric_csv(path: str | Path) -> Table:
     """
     path = existing_file(path)
     text = path.read_bytes().decode("utf-8-sig", errors="replace")  # utf-8-sig strips a BOM
-    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
     if not rows:
         raise GymlabError(f"{path} is empty: give a CSV with a header line and data rows")
     header, body = [name.strip() for name in rows[0]], rows[1:]
@@ -85,14 +85,17 @@ def existing_file(path: str | Path) -> Path:
     return path
 
 
-def write_csv(path: str | Path, table: Table, index: bool = False, decimals: int | None = None) -> Path:
-    """Write ``table`` as a CSV (atomically); ``index=True`` adds a leading ``Index`` column 1…n."""
+def write_csv(
+    path: str | Path, table: Table, index: bool = False, decimals: int | None = None, delimiter: str = ","
+) -> Path:
+    """Write ``table`` as a CSV (atomically); ``index=True`` adds a leading ``Index`` column 1…n;
+    ``delimiter="\\t"`` writes a TSV."""
     names = list(table)
     n = len(table[names[0]])
-    lines = [",".join((["Index"] if index else []) + names)]
+    lines = [delimiter.join((["Index"] if index else []) + names)]
     for i in range(n):
         cells = [_format(table[name][i], decimals) for name in names]
-        lines.append(",".join(([str(i + 1)] if index else []) + cells))
+        lines.append(delimiter.join(([str(i + 1)] if index else []) + cells))
     text = "\n".join(lines) + "\n"
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

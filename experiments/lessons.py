@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -61,16 +62,28 @@ def find_lesson(key: str, directory: Path = LESSONS_DIR) -> Lesson:
 def run_lesson(
     lesson: Lesson, quick: bool = False, seed: int = 0, out: Path | None = None
 ) -> subprocess.CompletedProcess:
-    """Run a lesson in a fresh Python process, its output streaming to this terminal."""
+    """Run a lesson in a fresh Python process, its output streaming to this terminal.
+
+    The lesson imports gymlab from the repository it lives in (its parent folder goes first on
+    PYTHONPATH), so a clone's lessons always run against that clone's code.
+    """
     out = out or default_out_dir(f"lesson{lesson.number}")
     command = [sys.executable, str(lesson.path), "--seed", str(seed), "--out", str(out)]
     if quick:
         command.append("--quick")
-    return subprocess.run(command, check=False)
+    paths = [str(lesson.path.parents[1]), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    return subprocess.run(command, check=False, env=env)
 
 
-def lesson_arguments(docstring: str | None, argv: list[str] | None = None) -> argparse.Namespace:
-    """Parse the options every lesson takes: ``--quick``, ``--seed``, ``--out``."""
+def lesson_arguments(
+    docstring: str | None, argv: list[str] | None = None, data: str | None = None
+) -> argparse.Namespace:
+    """Parse the options every lesson takes: ``--quick``, ``--seed``, ``--out``.
+
+    A lesson that can also read the learner's own file passes ``data`` (the help text of a
+    ``--data PATH`` option; ``args.data`` is None when it is not given).
+    """
     summary = (docstring or "").strip().splitlines()[0] if docstring else None
     parser = argparse.ArgumentParser(description=summary)
     parser.add_argument("--quick", action="store_true", help="smaller budgets (used by the tests)")
@@ -78,11 +91,20 @@ def lesson_arguments(docstring: str | None, argv: list[str] | None = None) -> ar
     parser.add_argument(
         "--out", type=Path, default=None, help="folder for plots (default runs/<stamp>-lesson)"
     )
+    if data is not None:
+        parser.add_argument("--data", type=_existing_file, default=None, metavar="PATH", help=data)
     args = parser.parse_args(argv)
     if args.out is None:
         args.out = default_out_dir("lesson")
     args.out.mkdir(parents=True, exist_ok=True)
     return args
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no file at {path} (check the path)")
+    return path
 
 
 def punchline(text: str) -> str:

@@ -26,27 +26,34 @@ def plot_coins_per_amount(
     amounts: Sequence[int],
     optimal: Sequence[int],
     greedy: Sequence[int | None],
-    learned: Sequence[int | None],
+    learned: Sequence[int | None] | None,
     path: str | Path,
 ) -> Path:
-    """Coins used per amount (greedy, optimal, learned) above the extra coins each pays over optimal."""
+    """Coins used per amount (greedy, optimal, learned) above the extra coins each pays over optimal.
+
+    ``learned`` may be None: then only greedy and the optimum are drawn.
+    """
     amounts = np.asarray(amounts)
-    best, greedy_y, learned_y = _as_float(optimal), _as_float(greedy), _as_float(learned)
-    learned_share, greedy_share = _share_optimal(learned, optimal), _share_optimal(greedy, optimal)
+    best, greedy_y = _as_float(optimal), _as_float(greedy)
+    greedy_share = _share_optimal(greedy, optimal)
 
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(9, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
     )
     top.plot(amounts, greedy_y, color="tab:red", lw=1.2, label="greedy (largest coin first)")
     top.plot(amounts, best, color="black", lw=2.2, label="optimal (dynamic programming)")
-    top.plot(amounts, learned_y, "o", color="tab:blue", ms=3, label="learned (tabular Q-learning)")
+    if learned is not None:
+        top.plot(
+            amounts, _as_float(learned), "o", color="tab:blue", ms=3, label="learned (tabular Q-learning)"
+        )
     top.set_ylabel("coins handed out")
     top.legend(loc="upper left")
     top.grid(alpha=0.3)
 
     width = 0.4 * (np.min(np.diff(amounts)) if len(amounts) > 1 else 1)
     bottom.bar(amounts - width / 2, greedy_y - best, width, color="tab:red", label="greedy")
-    bottom.bar(amounts + width / 2, learned_y - best, width, color="tab:blue", label="learned")
+    if learned is not None:
+        bottom.bar(amounts + width / 2, _as_float(learned) - best, width, color="tab:blue", label="learned")
     unpaid = np.isnan(greedy_y)
     if unpaid.any():
         bottom.plot(amounts[unpaid], np.zeros(unpaid.sum()), "x", color="tab:red", label="greedy gets stuck")
@@ -58,8 +65,11 @@ def plot_coins_per_amount(
     bottom.grid(alpha=0.3)
 
     coin_text = ", ".join(map(str, coins))
-    fig.suptitle(
-        f"Coins {coin_text}, amounts {amounts.min()}–{amounts.max()}: Q-learning pays "
-        f"{learned_share:.0%} optimally, greedy {greedy_share:.0%}"
-    )
+    if learned is None:
+        finding = f"greedy pays {greedy_share:.0%} of them optimally"
+    else:
+        finding = (
+            f"Q-learning pays {_share_optimal(learned, optimal):.0%} optimally, greedy {greedy_share:.0%}"
+        )
+    fig.suptitle(f"Coins {coin_text}, amounts {amounts.min()}–{amounts.max()}: {finding}")
     return save_figure(fig, path)

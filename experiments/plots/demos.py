@@ -204,3 +204,61 @@ def plot_kmeans(
     scatter.set_title(f"k = {chosen.k}: the clusters found", fontsize=10)
     scatter.legend(fontsize=8)
     return save_figure(fig, path)
+
+
+# ----------------------------------------------------------------------------- sampling
+
+
+def plot_sample_positions(positions: np.ndarray, population: int, draws: int, path: str | Path) -> Path:
+    """Where the sampled items sat in the stream, over many samples: flat = every position equally likely.
+
+    ``positions`` are 0-based indices of every item picked in ``draws`` samples from a stream of
+    ``population`` items; the dashed line is the count a perfectly uniform sampler expects per bin.
+    """
+    positions = np.asarray(positions)
+    bins = min(20, population)
+    counts, edges = np.histogram(positions, bins=bins, range=(0, population))
+    expected = len(positions) * np.diff(edges) / population
+    worst = float(np.max(np.abs(counts / expected - 1)))
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", alpha=0.7, edgecolor="white")
+    ax.step(
+        edges,
+        np.append(expected, expected[-1]),
+        where="post",
+        color="crimson",
+        linestyle="--",
+        label="uniform: the same count everywhere",
+    )
+    ax.set_xlabel(f"position of the picked item in the stream (0 … {population - 1})")
+    ax.set_ylabel(f"times picked in {draws:,} samples")
+    ax.set_title(
+        f"Reservoir sampling favours no position: every bin within {100 * worst:.1f} % of uniform",
+        fontsize=10,
+    )
+    ax.legend(loc="lower right")
+    return save_figure(fig, path)
+
+
+def plot_prediction_errors(
+    misses: dict[str, np.ndarray], tolerance: float, unit: str, path: str | Path
+) -> Path:
+    """Histogram of prediction errors (predicted − true) per model, with the ± tolerance band shaded."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    spread = max(float(np.max(np.abs(m))) for m in misses.values())
+    bins = np.linspace(-spread, spread, 61)
+    shares = {}
+    for name, miss in misses.items():
+        shares[name] = float(np.mean(np.abs(miss) <= tolerance))
+        ax.hist(miss, bins=bins, alpha=0.5, label=f"{name}: {shares[name]:.0%} within ±{tolerance:g} {unit}")
+    ax.axvspan(-tolerance, tolerance, color="grey", alpha=0.15)
+    ax.set_xlabel(f"prediction error (predicted − true, {unit})")
+    ax.set_ylabel("people in the test set")
+    ranked = sorted(shares, key=shares.get, reverse=True)
+    others = "".join(f", {name} for {shares[name]:.0%}" for name in ranked[1:])
+    ax.set_title(
+        f"Within ±{tolerance:g} {unit} of the truth: {ranked[0]} for {shares[ranked[0]]:.0%} of unseen people{others}",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8)
+    return save_figure(fig, path)

@@ -57,7 +57,11 @@ def plot_restart_spread(
     """Histogram of every random-restart run's length: greedy lands in many different local minima."""
     lengths = np.asarray(run_lengths, dtype=float)
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    ax.hist(lengths, bins=min(30, max(5, len(np.unique(lengths)))), color="tab:blue", edgecolor="white")
+    # Lengths equal up to round-off (every run found the same tour) get one bar, not several
+    # bins too narrow for numpy to make.
+    same = lengths.max() - lengths.min() <= 1e-9 * max(abs(lengths.max()), 1.0)
+    bins = 1 if same else min(30, max(5, len(np.unique(lengths))))
+    ax.hist(lengths, bins=bins, color="tab:blue", edgecolor="white")
     ax.axvline(lengths.min(), color="tab:green", linestyle="--", label=f"best run {lengths.min():g}")
     if optimal is not None:
         ax.axvline(optimal, color="tab:red", label=f"optimum {optimal:g}")
