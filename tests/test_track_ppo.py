@@ -45,7 +45,8 @@ def test_time_cap_stops_training_early():
     result = race(seed=0, steps=100_000, time_cap=0.0, eval_every=50_000, episodes=1)
     assert result["capped"]
     assert result["steps"] < 100_000
-    assert not result["passed"]  # over the cap, whatever the laps
+    assert result["steps"] == 8  # the first step of the 8 envs, then the cap stops it
+    assert result["ppo"]["laps"] == 0 and not result["passed"]  # 8 steps teach no lap
 
 
 @pytest.mark.slow
