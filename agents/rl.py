@@ -289,24 +289,6 @@ class SB3Agent(Agent):
         return cls(algo, model=model)
 
 
-class TimeBudget(BaseCallback):
-    """Stops training once ``seconds`` of wall time have passed (for time-to-result benchmarks)."""
-
-    def __init__(self, seconds: float):
-        super().__init__()
-        self.seconds = float(seconds)
-
-    def _on_training_start(self) -> None:
-        import time
-
-        self.deadline = time.perf_counter() + self.seconds
-
-    def _on_step(self) -> bool:
-        import time
-
-        return time.perf_counter() < self.deadline
-
-
 def _first_env(vec_env: VecEnv) -> gym.Env:
     """The first sub-env of a DummyVecEnv (for the fit check), or a stand-in with its spaces."""
     envs = getattr(vec_env, "envs", None)

@@ -59,6 +59,7 @@ def plot_trajectories(
     ``status``, ``progress`` and ``lap_time``. The title names the fastest finished lap.
     """
     import numpy as np
+
     from envs.track_render import draw_track, speed_collection
 
     columns = min(4, len(items))

@@ -1,0 +1,160 @@
+"""PPO against pure pursuit on TrackRacer: train under a wall-clock cap, timing laps as it learns.
+
+Issue 5's bar: PPO from scratch, within 5 minutes of training on 2 CPU cores, completes 10 of
+10 evaluation laps (start line, deterministic policy) with a mean lap time faster than pure
+pursuit's — same track, same ``racing`` action space, same :func:`evaluate_trials`. The
+hyperparameters are the ``gymlab/TrackRacer-v0`` entry of ``experiments/config/ppo.yml``.
+
+:func:`race` trains one seed and returns every number the benchmark prints; :class:`LapTimer`
+is the SB3 callback that evaluates every ``eval_every`` steps (so we learn the time to the
+first 10/10) and stops training when the cap is reached.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.monitor import Monitor
+from stable_baselines3.common.vec_env import DummyVecEnv
+
+from agents.driving import PurePursuit, evaluate_trials
+from agents.rl import SB3Agent
+from experiments.hyperparams import load_settings
+from experiments.runner import make_env, use_one_torch_thread
+
+TRACK_ID = "gymlab/TrackRacer-v0"
+TIME_CAP = 300.0  # s of training wall time: issue 5's 5 minutes
+EVAL_EVERY = 25_000  # environment steps between lap evaluations
+EPISODES = 10  # evaluation laps
+
+
+def ppo_settings() -> dict[str, Any]:
+    """The tuned TrackRacer settings: the ``gymlab/TrackRacer-v0`` entry of ``ppo.yml``."""
+    return load_settings("ppo", TRACK_ID)
+
+
+def lap_summary(trials: list[dict[str, Any]]) -> dict[str, Any]:
+    """Laps completed out of the trials, and their mean lap time (s; None without a lap)."""
+    times = [row["lap_time"] for row in trials if row["status"] == "lap_complete"]
+    return {
+        "laps": len(times),
+        "episodes": len(trials),
+        "mean_lap_time": round(float(np.mean(times)), 3) if times else None,
+    }
+
+
+class LapTimer(BaseCallback):
+    """Every ``every`` steps: drive ``episodes`` evaluation laps; stop training at ``time_cap`` s.
+
+    The cap is checked at every step, so training ends at the first step past it (after
+    the PPO update in flight, well under a second at these sizes). Training time excludes
+    the evaluations (they measure, they do not train). ``history``
+    holds one row per evaluation: steps, training seconds, laps, mean lap time.
+    """
+
+    def __init__(
+        self, driver: SB3Agent, eval_env: gym.Env, every: int, episodes: int, time_cap: float
+    ) -> None:
+        super().__init__()
+        self.driver, self.eval_env = driver, eval_env
+        self.every, self.episodes, self.time_cap = every, episodes, time_cap
+        self.history: list[dict[str, Any]] = []
+        self.capped = False
+        self._next = every
+        self._eval_seconds = 0.0
+        self._started = time.perf_counter()
+
+    def _on_training_start(self) -> None:
+        self._started = time.perf_counter()
+
+    @property
+    def train_seconds(self) -> float:
+        return time.perf_counter() - self._started - self._eval_seconds
+
+    def evaluate(self) -> dict[str, Any]:
+        """Drive the evaluation laps now; the row is added to ``history``."""
+        began = time.perf_counter()
+        trials = evaluate_trials(self.eval_env, self.driver, self.episodes)
+        self._eval_seconds += time.perf_counter() - began
+        row = {"steps": self.num_timesteps, "seconds": round(self.train_seconds, 2), **lap_summary(trials)}
+        self.history.append(row)
+        return row
+
+    def _on_step(self) -> bool:
+        if self.num_timesteps >= self._next:
+            self._next += self.every
+            self.evaluate()
+        if self.train_seconds >= self.time_cap:
+            self.capped = True
+            return False
+        return True
+
+    def first(self, condition) -> dict[str, Any] | None:
+        """The first evaluation row for which ``condition(row)`` holds (None if none did)."""
+        return next((row for row in self.history if condition(row)), None)
+
+
+def race(
+    seed: int = 0,
+    steps: int | None = None,
+    time_cap: float = TIME_CAP,
+    eval_every: int = EVAL_EVERY,
+    episodes: int = EPISODES,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train PPO from scratch with the tuned settings, then race it against pure pursuit.
+
+    ``steps`` defaults to the settings' ``n_timesteps``. Returns the training wall time,
+    steps, steps/s, the evaluation history, the first evaluation with all laps complete,
+    the final laps and lap times of both drivers, the margin and whether the bar is met.
+    """
+    use_one_torch_thread()  # small networks: a second thread costs more than it gains
+    settings = dict(settings or ppo_settings())
+    env_kwargs = dict(settings.get("env_kwargs", {}))
+    steps = int(float(settings["n_timesteps"])) if steps is None else int(steps)
+
+    eval_env = make_env(TRACK_ID, env_kwargs)
+    baseline = lap_summary(evaluate_trials(eval_env, PurePursuit(), episodes))
+
+    train_env = DummyVecEnv(
+        [lambda: Monitor(make_env(TRACK_ID, env_kwargs))] * int(settings.get("n_envs", 1))
+    )
+    driver = SB3Agent("ppo", settings)
+    timer = LapTimer(driver, eval_env, eval_every, episodes, time_cap)
+    driver.learn(train_env, steps, seed=seed, callback=timer)
+    model = driver.model
+    train_seconds = timer.train_seconds
+    evaluated_now = timer.history and timer.history[-1]["steps"] == model.num_timesteps
+    final = timer.history[-1] if evaluated_now else timer.evaluate()  # the trained model's laps
+    train_env.close()
+    eval_env.close()
+
+    def full(row):
+        return row["laps"] == episodes
+
+    def beats(row):
+        return full(row) and row["mean_lap_time"] < baseline["mean_lap_time"]
+
+    # A capped run stopped at its first step past the cap; only the update in flight ran on.
+    within_cap = timer.capped or train_seconds <= time_cap
+    ppo_time, pp_time = final["mean_lap_time"], baseline["mean_lap_time"]
+    margin = round(pp_time - ppo_time, 3) if ppo_time is not None else None
+    return {
+        "seed": seed,
+        "steps": int(model.num_timesteps),
+        "train_seconds": round(train_seconds, 2),
+        "steps_per_second": round(model.num_timesteps / max(train_seconds, 1e-9), 1),
+        "capped": timer.capped,
+        "history": timer.history,
+        "first_full": timer.first(full),
+        "first_faster": timer.first(beats),
+        "ppo": final,
+        "pure_pursuit": baseline,
+        "margin_seconds": margin,
+        "margin_percent": round(100 * margin / pp_time, 2) if margin is not None else None,
+        "passed": bool(full(final) and margin is not None and margin > 0 and within_cap),
+    }

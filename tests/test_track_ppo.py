@@ -1,0 +1,59 @@
+"""PPO on TrackRacer against pure pursuit: the tuned config trains, evaluates, and meets the bar."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.rl import algorithm, model_kwargs
+from experiments.track_ppo import EPISODES, TIME_CAP, lap_summary, ppo_settings, race
+
+
+def test_tuned_settings_select_the_racing_track_setup():
+    settings = ppo_settings()
+    assert settings["env_kwargs"] == {"actions": "racing", "reward": "progress"}
+    assert settings["policy_kwargs"] == {"net_arch": [64, 64]}
+    kwargs = model_kwargs(algorithm("ppo"), settings)
+    assert not {"n_timesteps", "n_envs", "env_kwargs"} & set(kwargs)
+    assert kwargs["learning_rate"](1.0) == pytest.approx(3e-4)  # lin_3e-4: 3e-4 → 0
+    assert kwargs["learning_rate"](0.5) == pytest.approx(1.5e-4)
+
+
+def test_lap_summary_counts_only_complete_laps():
+    trials = [
+        {"status": "lap_complete", "lap_time": 6.0},
+        {"status": "off_track", "lap_time": 2.0},
+        {"status": "lap_complete", "lap_time": 7.0},
+    ]
+    assert lap_summary(trials) == {"laps": 2, "episodes": 3, "mean_lap_time": 6.5}
+    assert lap_summary(trials[1:2])["mean_lap_time"] is None
+
+
+def test_tiny_budget_trains_and_races_against_pure_pursuit():
+    settings = ppo_settings()
+    result = race(seed=0, steps=4096, eval_every=2048, episodes=2, settings=settings)
+    assert result["steps"] == 4096
+    assert [row["steps"] for row in result["history"]] == [2048, 4096]  # one rollout of 8 × 256 each
+    assert result["pure_pursuit"]["laps"] == 2  # the baseline laps cleanly
+    assert result["pure_pursuit"]["mean_lap_time"] == pytest.approx(7.8, abs=0.5)
+    assert 0 <= result["ppo"]["laps"] <= 2
+    assert result["steps_per_second"] > 0
+    assert result["passed"] == (
+        result["ppo"]["laps"] == 2 and result["margin_seconds"] is not None and result["margin_seconds"] > 0
+    )
+
+
+def test_time_cap_stops_training_early():
+    result = race(seed=0, steps=100_000, time_cap=0.0, eval_every=50_000, episodes=1)
+    assert result["capped"]
+    assert result["steps"] < 100_000
+    assert result["steps"] == 8  # the first step of the 8 envs, then the cap stops it
+    assert result["ppo"]["laps"] == 0 and not result["passed"]  # 8 steps teach no lap
+
+
+@pytest.mark.slow
+def test_ppo_laps_faster_than_pure_pursuit_within_five_minutes():
+    result = race(seed=0)
+    assert result["ppo"]["laps"] == EPISODES, result["history"]
+    assert result["ppo"]["mean_lap_time"] < result["pure_pursuit"]["mean_lap_time"], result["history"]
+    assert result["train_seconds"] <= TIME_CAP
+    assert result["passed"]
