@@ -20,110 +20,69 @@ Try next: write your own `reward_function(params)` in a file, check it with `gym
 check-reward my_reward.py`, and train on it; or double the budget and watch the lap times fall.
 """
 
-import time
+import json
 
-import gymnasium as gym
-import numpy as np
-import torch
-from stable_baselines3 import PPO
-from stable_baselines3.common.env_util import make_vec_env
-
-import envs  # noqa: F401  (registers gymlab/TrackRacer-v0)
-from agents.base import Agent, rollout
-from agents.driving import PurePursuit, evaluate_trials
+from agents.driving import PurePursuit
+from experiments.evaluation import evaluate
 from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.track import plot_lap
+from experiments.plots.compare import plot_trajectories
+from experiments.runner import config_env, train
 
+TRACK = "gymlab/TrackRacer-v0"
 REWARDS = ("progress", "follow_center_line", "prevent_zigzag")
-ENV_KWARGS = {"track": "reinvent", "actions": "racing"}  # steering −30…30° × 1–4 m/s
-PPO_SETTINGS = {  # small and quick: a lap is learned in a few ten thousand steps on a CPU
-    "n_steps": 256,
-    "batch_size": 256,
-    "n_epochs": 5,
-    "learning_rate": 1e-3,
-    "gamma": 0.99,
-    "policy_kwargs": {"net_arch": [64, 64]},
-}
+# The runner's tuned PPO defaults (experiments/config/ppo.yml): reinvent track, racing actions.
+EVAL_LAPS = 2  # evaluation trials from the start line (deterministic: every lap is the same)
 
 
-class PolicyDriver(Agent):
-    """Drives with a trained SB3 policy: the most likely action, no exploration."""
-
-    def __init__(self, model: PPO) -> None:
-        self.model = model
-
-    def act(self, observation, env) -> int:
-        return int(self.model.predict(observation, deterministic=True)[0])
-
-
-def drive(env: gym.Env, agent: Agent, seed: int) -> dict:
-    """Evaluation trials from the start line, plus the driven line and its zig-zag."""
-    trials = evaluate_trials(env, agent, episodes=2, seed=seed)
-    episode = rollout(env, agent, seed=seed, options={"start": "line"})
-    steering = np.array([env.unwrapped.actions[a][0] for a in episode.actions], dtype=float)
-    laps = [t["lap_time"] for t in trials if t["status"] == "lap_complete"]
-    return {
-        "completed": len(laps) / len(trials),
-        "progress": float(np.mean([t["progress"] for t in trials])),
-        "lap_time": float(np.mean(laps)) if laps else None,
-        "status": trials[0]["status"],
-        "zigzag": float(np.mean(np.abs(np.diff(steering)))) if len(steering) > 1 else 0.0,
-        "trajectory": list(env.unwrapped.trajectory),
-    }
-
-
-def describe(result: dict) -> str:
-    lap = f"lap {result['lap_time']:.2f} s" if result["lap_time"] is not None else result["status"]
-    return f"{result['completed']:.0%} laps completed, {lap}, zig-zag {result['zigzag']:.1f}°/step"
+def describe(summary: dict) -> str:
+    lap = f"lap {summary['mean_lap_time']:.2f} s" if summary["mean_lap_time"] is not None else "no lap"
+    return (
+        f"{summary['completion_rate']:.0%} laps completed, {lap}, zig-zag {summary['zigzag_deg']:.1f}°/step"
+    )
 
 
 def main() -> None:
     args = lesson_arguments(__doc__)
     steps = 3_000 if args.quick else 60_000
-    torch.set_num_threads(1)  # small networks: one thread is fastest and leaves the other core free
-    env = gym.make("gymlab/TrackRacer-v0", reward="progress", **ENV_KWARGS)
-    track = env.unwrapped.track
-    print(
-        f"Track {track.name}: {track.length:.1f} m, {track.width:.2f} m wide; PPO budget {steps:,} steps each"
-    )
+    print(f"PPO budget {steps:,} steps per reward function (settings: experiments/config/ppo.yml)")
 
-    results = {}
+    summaries, lines, env_kwargs = {}, {}, {}
     for reward in REWARDS:
-        began = time.perf_counter()
-        venv = make_vec_env(
-            "gymlab/TrackRacer-v0", n_envs=4, seed=args.seed, env_kwargs={**ENV_KWARGS, "reward": reward}
-        )
-        model = PPO("MlpPolicy", venv, seed=args.seed, device="cpu", **PPO_SETTINGS)
-        model.learn(total_timesteps=steps)
-        venv.close()
-        seconds = time.perf_counter() - began
-        results[reward] = drive(env, PolicyDriver(model), args.seed)
-        print(f"   PPO on {reward:<19} ({seconds:4.1f} s): {describe(results[reward])}")
+        run = train(
+            "track", "ppo", steps=steps, seed=args.seed, reward=reward, out=args.out / f"ppo-{reward}",
+            eval_episodes=EVAL_LAPS,
+        )  # fmt: skip
+        report = json.loads((run.run_dir / "evaluation.json").read_text())
+        summaries[reward], lines[reward] = run.metrics, report["episodes"][0]
+        env_kwargs = {key: value for key, value in run.config["env_kwargs"].items() if key != "reward"}
+        print(f"   PPO on {reward:<19} ({run.train_seconds:4.1f} s): {describe(run.metrics)}")
 
-    results["pure pursuit"] = drive(env, PurePursuit(), args.seed)
-    print(f"   {'pure pursuit':<35}: {describe(results['pure pursuit'])}")
+    baseline = evaluate(TRACK, PurePursuit(), env_kwargs, episodes=EVAL_LAPS)
+    summaries["pure pursuit"], lines["pure pursuit"] = baseline["summary"], baseline["episodes"][0]
+    print(f"   {'pure pursuit':<35}: {describe(summaries['pure pursuit'])}")
+
+    env = config_env({"env": TRACK, "env_kwargs": env_kwargs})
+    track = env.unwrapped.track
     env.close()
-
-    for name, result in results.items():
-        label = name if name == "pure pursuit" else f"PPO trained on {name}"
-        plot_lap(
-            track,
-            result["trajectory"],
-            args.out / f"line-{name.replace(' ', '-')}.png",
-            title=f"{label}\n{describe(result)}",
-        )
-    print(f"   plots: {args.out}/line-*.png (the driven line, coloured by speed)")
+    print(f"Track {track.name}: {track.length:.1f} m, {track.width:.2f} m wide, settings {env_kwargs}")
+    items = [(name if name == "pure pursuit" else f"PPO on {name}", row) for name, row in lines.items()]
+    plot_trajectories(track, items, args.out / "lines.png", "PPO under three rewards vs pure pursuit")
+    print(f"   plot: {args.out}/lines.png (the driven lines, coloured by speed)")
 
     def lap(name: str) -> str:
-        time_ = results[name]["lap_time"]
-        return f"{time_:.2f} s" if time_ is not None else f"no lap ({results[name]['progress']:.0f} %)"
+        summary = summaries[name]
+        if summary["mean_lap_time"] is not None:
+            return f"{summary['mean_lap_time']:.2f} s"
+        return f"no lap ({summary['mean_progress']:.0f} %)"
+
+    def zigzag(name: str) -> str:
+        return f"{summaries[name]['zigzag_deg']:.1f}"
 
     punchline(
         f"after {steps:,} PPO steps each, the car trained on progress laps in {lap('progress')}, on "
         f"follow_center_line in {lap('follow_center_line')}, on prevent_zigzag in {lap('prevent_zigzag')} "
-        f"(zig-zag {results['progress']['zigzag']:.1f} / {results['follow_center_line']['zigzag']:.1f} / "
-        f"{results['prevent_zigzag']['zigzag']:.1f}°/step); pure pursuit {lap('pure pursuit')}, "
-        f"{results['pure pursuit']['zigzag']:.1f}°/step"
+        f"(zig-zag {zigzag('progress')} / {zigzag('follow_center_line')} / {zigzag('prevent_zigzag')}°/step); "
+        f"pure pursuit {lap('pure pursuit')}, {zigzag('pure pursuit')}°/step"
     )
 
 
