@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   - create .venv on first use, install gymlab, run the main job
+#   make demo   - create .venv on first use, install gymlab, run the main job (gymlab compare)
 #   make test   - the same set-up, then lint (ruff) and the test suite
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The main job: greedy baselines, exact solvers and learned agents side by side on all three
+# envs (3 seeds each), written to runs/compare/ as results.csv/json, PNG plots and report.md.
 demo: $(STAMP)
-	$(VENV)/bin/gymlab coins solve --coins 10,60,100 --amount 120
-	$(VENV)/bin/gymlab coins check --coins 1,3,4
+	$(VENV)/bin/gymlab compare --workers 2 --out runs/compare
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

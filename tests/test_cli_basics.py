@@ -44,3 +44,16 @@ def test_gymlab_error_from_any_command_is_one_line_exit_2(cli):
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_atomic_write_gives_the_usual_permissions(tmp_path):
+    import os
+
+    from envs.files import atomic_write
+
+    path = atomic_write(tmp_path / "x.txt", lambda tmp: tmp.write_text("hi"))
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert path.read_text() == "hi"
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]  # no temporary file left behind
