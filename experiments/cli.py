@@ -1,19 +1,25 @@
 """The `gymlab` command: a thin layer that parses, calls the Python API and prints.
 
-Errors: any :class:`envs.GymlabError` raised below becomes one line on stderr and exit
-code 2, with no traceback (``gymlab --debug …`` shows it).
+Errors: any :class:`envs.GymlabError` (or OSError, such as a missing file) raised below, and
+click's own usage errors (an unknown option, a missing value), become one line on stderr and
+exit code 2, with no traceback (``gymlab --debug …`` shows it).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import click
 import typer
 from typer.core import TyperGroup
 
 from envs.errors import GymlabError
+
+try:  # recent typer vendors click as typer._click: its usage errors are not click's classes
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # older typer runs on click itself
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from experiments.commands import coins, demo, envs_cmd, lessons, runs, track, tsp
 
 _DEBUG = {"on": False}
@@ -22,19 +28,38 @@ _DEBUG = {"on": False}
 class GymlabGroup(TyperGroup):
     """The root command group: turns bad input into a one-line error and exit code 2."""
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as error:  # the root's own options, e.g. `gymlab --bogus`
+            _usage_error(error)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (GymlabError, FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        except (GymlabError, OSError) as error:
             if _DEBUG["on"]:
                 raise
             click.echo(f"error: {_one_line(error)}", err=True)
             ctx.exit(2)
+        except UsageError as error:  # a subcommand's options: unknown, missing, wrong type
+            _usage_error(error)
+
+
+def _usage_error(error: UsageError) -> NoReturn:
+    """Click's usage error as one line (a group called without a command still shows its help)."""
+    if isinstance(error, NoArgsIsHelpError):
+        raise error
+    command = error.ctx.command_path if error.ctx is not None else "gymlab"
+    click.echo(f"error: {_one_line(error).rstrip('.')}; see `{command} --help`", err=True)
+    sys.exit(error.exit_code)
 
 
 def _one_line(error: BaseException) -> str:
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.strerror or 'cannot open'}: {error.filename}"
+    if isinstance(error, ClickException):
+        return " ".join(error.format_message().split())
     return " ".join(str(error).split())
 
 

@@ -14,8 +14,8 @@ import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
 from agents.coins import check_canonical, greedy_change, optimal_change, train_q_learning
 from envs.coin_change import validate_amount, validate_coins
 from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, parse_int_list
-from experiments.io import default_out_dir, write_json
+from experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list
+from experiments.io import write_json
 from experiments.plots.coins import plot_coins_per_amount
 from experiments.results import provenance
 
@@ -109,6 +109,7 @@ def learn(
         raise GymlabError("--max-amount must be at least 1")
     if budget < 1:
         raise GymlabError("--steps must be at least 1")
+    out_dir = output_dir(out, "coins-learn")
     env = gym.make("gymlab/CoinChange-v0", coins=system, min_amount=bottom, max_amount=top)
     with Progress(console=Console(stderr=True), disable=as_json or quiet, transient=True) as progress:
         task = progress.add_task("Q-learning", total=budget)
@@ -123,7 +124,6 @@ def learn(
     greedy = [greedy_change(system, a).count for a in run.amounts]
     greedy_rate = sum(g == best for g, best in zip(greedy, run.optimal_counts, strict=True)) / len(greedy)
 
-    out_dir = Path(out) if out is not None else default_out_dir("coins-learn")
     plot = plot_coins_per_amount(
         system, run.amounts, run.optimal_counts, greedy, run.learned_counts, out_dir / "coins_per_amount.png"
     )

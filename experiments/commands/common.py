@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from envs.errors import GymlabError
-from experiments.io import to_json
+from experiments.io import default_out_dir, to_json
 
 JsonOption = typer.Option("--json", help="Print exactly one JSON document on stdout, nothing else.")
 
@@ -15,6 +16,21 @@ JsonOption = typer.Option("--json", help="Print exactly one JSON document on std
 def emit_json(data: Any) -> None:
     """Print ``data`` as the one JSON document of a ``--json`` command."""
     typer.echo(to_json(data))
+
+
+def output_dir(out: Path | None, name: str, option: str = "--out") -> Path:
+    """The folder a command writes to: ``out``, else ``runs/<timestamp>-<name>/``.
+
+    Checked before any work starts: a path that is (or lies inside) an existing file is a
+    one-line error, not a traceback after the computation.
+    """
+    folder = Path(out) if out is not None else default_out_dir(name)
+    for path in (folder, *folder.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise GymlabError(f"{option} {folder}: {path} is a file, not a folder; choose a folder path")
+            break
+    return folder
 
 
 def parse_int_list(text: str, what: str) -> list[int]:

@@ -16,8 +16,8 @@ import typer
 from agents import clustering, optim, supervised
 from envs.errors import GymlabError
 from experiments import datasets, stats
-from experiments.commands.common import JsonOption, emit_json, parse_float_list
-from experiments.io import default_out_dir, write_json
+from experiments.commands.common import JsonOption, emit_json, output_dir, parse_float_list
+from experiments.io import write_json
 from experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
@@ -59,6 +59,7 @@ def gd(
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Gradient descent under several learning rates: converge, crawl, oscillate or diverge."""
+    out = output_dir(out, "demo-gd")
     fn = optim.get_function(function)
     lrs = parse_float_list(lr, "--lr")
     names = [name.strip() for name in optimizer.split(",")]
@@ -68,7 +69,6 @@ def gd(
     runs = optim.lr_sweep(fn, lrs, names, start_point, max_steps, tol)
     starts = _starts_demo(fn, runs, max_steps, tol) if len(fn.minima) > 1 else []
 
-    out = out or default_out_dir("demo-gd")
     from experiments.plots import demos as plots
 
     plots.plot_gd_losses(fn, runs, out / "gd-losses.png")
@@ -163,7 +163,7 @@ def regression(
         raise GymlabError("give either --data PATH or --download, not both")
     if lr <= 0:
         raise GymlabError(f"learning rate must be a positive number (got {lr}); try e.g. --lr 0.1")
-    out = out or default_out_dir("demo-regression")
+    out = output_dir(out, "demo-regression")
     if download:
         data = datasets.download_height_weight(out / "height-weight-25k.csv")
     if data is not None:
@@ -214,12 +214,12 @@ def describe(
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:
     """count, mean, std, min, quartiles, max of each numeric column (like pandas' describe)."""
+    out = output_dir(out, "demo-describe")
     table = datasets.read_numeric_csv(file)
     summary = stats.describe(table)
     document = {
         name: {key: _finite(value) for key, value in column.items()} for name, column in summary.items()
     }
-    out = out or default_out_dir("demo-describe")
     from experiments.plots import demos as plots
 
     plots.plot_histograms(table, summary, out / "describe-histograms.png")
@@ -253,6 +253,7 @@ def kmeans(
     The JSON's centers are cluster means in the data's own units; inertia and silhouette are
     measured in the space k-means ran in (standardised unless --no-scale).
     """
+    out = output_dir(out, "demo-kmeans")
     if data is not None:
         feature_names, X = datasets.table_matrix(datasets.read_numeric_csv(data))
         truth, archetypes = None, []
@@ -279,7 +280,6 @@ def kmeans(
         "silhouette": _finite(silhouette),
     }
     names = clustering.name_clusters(truth, chosen.labels, archetypes) if truth is not None else None
-    out = out or default_out_dir("demo-kmeans")
     from experiments.plots import demos as plots
 
     plots.plot_kmeans(curve, curve_silhouettes, chosen, X, feature_names, out / "kmeans.png", names)

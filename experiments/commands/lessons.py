@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.commands.common import JsonOption, emit_json
+from experiments.commands.common import JsonOption, emit_json, output_dir
 from experiments.lessons import find_lesson, list_lessons, run_lesson
 
 app = typer.Typer(no_args_is_help=True)
@@ -34,5 +34,7 @@ def run_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the lesson's plots.")] = None,
 ) -> None:
     """Run one lesson (the same as `python lessons/NN_name.py`)."""
-    completed = run_lesson(find_lesson(lesson), quick=quick, seed=seed, out=out)
+    chosen = find_lesson(lesson)
+    folder = output_dir(out, f"lesson{chosen.number}")
+    completed = run_lesson(chosen, quick=quick, seed=seed, out=folder)
     raise typer.Exit(completed.returncode)

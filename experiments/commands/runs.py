@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, parse_key_values
+from experiments.commands.common import JsonOption, emit_json, output_dir, parse_key_values
 
 QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
 
@@ -74,6 +74,8 @@ def register(app: typer.Typer) -> None:
         """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
         from experiments.runner import train
 
+        if out is not None:
+            output_dir(out, "train")
         result = train(
             env,
             algo,
@@ -163,6 +165,8 @@ def register(app: typer.Typer) -> None:
         from experiments.runner import executor_for
 
         executor_for(workers)  # checks --workers before anything starts
+        if out is not None:
+            output_dir(out, "compare")
 
         if steps is not None and steps < 1:
             raise GymlabError(f"--steps must be at least 1 (got {steps})")
@@ -209,6 +213,8 @@ def register(app: typer.Typer) -> None:
         """Learning curves of several runs, grouped by config: mean ± band across seeds."""
         from experiments.plots.learning import plot_runs
 
+        if out is not None:
+            output_dir(out, "plot")
         paths = plot_runs(run_dirs, out)
         if as_json:
             emit_json({"plots": [str(path) for path in paths]})

@@ -9,8 +9,7 @@ import numpy as np
 import typer
 
 from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json
-from experiments.io import default_out_dir
+from experiments.commands.common import JsonOption, emit_json, output_dir
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -91,9 +90,9 @@ def show(
     from envs.tracks import get_track
     from experiments.plots.track import plot_track
 
+    out = output_dir(out, "track-show")
     shape = get_track(track, reverse=reverse)
-    out = out or default_out_dir("track-show")
-    path = plot_track(shape, Path(out) / f"{_file_stem(shape.name)}.png")
+    path = plot_track(shape, out / f"{_file_stem(shape.name)}.png")
     if json:
         emit_json({"track": shape.name, "length": shape.length, "width": shape.width, "png": str(path)})
     else:

@@ -22,8 +22,8 @@ from envs.tsp_instances import (
     load_instance,
     random_instance,
 )
-from experiments.commands.common import JsonOption, emit_json
-from experiments.io import default_out_dir, write_json, write_text
+from experiments.commands.common import JsonOption, emit_json, output_dir
+from experiments.io import write_json, write_text
 from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
 from experiments.results import provenance
 
@@ -149,6 +149,7 @@ def compare_command(
     seed_value = _whole(seed, "--seed", 0)
     instance = load(file, cities, seed_value, optimal)
     closed, runs = not open_path, _whole(restarts, "--restarts", 1)
+    out_dir = output_dir(out, f"tsp-compare-{instance.name}")
     best_known = _optimum(instance, closed, optimal is not None)
     solvers = [name for name in SOLVERS if name != "exact" or instance.n <= HELD_KARP_LIMIT]
     solutions = {name: solve(instance, name, closed, runs, seed_value) for name in solvers}
@@ -157,7 +158,6 @@ def compare_command(
     rows = [solution_record(solution, best_known) | {"closed": closed} for solution in solutions.values()]
     restart_lengths = solutions["restarts"].run_lengths
 
-    out_dir = Path(out) if out is not None else default_out_dir(f"tsp-compare-{instance.name}")
     figure = plot_tours(instance, rows, out_dir / "tours.png")
     spread = plot_restart_spread(restart_lengths, best_known, out_dir / "restarts.png", instance.name)
     config = {"instance": instance.name, "cities": instance.n, "closed": closed, "restarts": runs}
@@ -193,6 +193,7 @@ def download_command(
     url: Annotated[str, typer.Option("--url", help="Where to fetch from; {name} is filled in.")] = TSPLIB_URL,
 ) -> None:
     """Download a TSPLIB instance (needs internet); the file is checked before it is saved."""
+    folder = output_dir(out, "tsplib")
     text = fetch_tsplib(name, url)
-    path = write_text(out / f"{name}.tsp", text)
+    path = write_text(folder / f"{name}.tsp", text)
     typer.echo(f"wrote {path}")
