@@ -155,6 +155,10 @@ class QLearningAgent(Agent):
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise GymlabError(f"{path} is not a Q-table file (bad JSON: {error.msg})") from None
+        except UnicodeDecodeError:
+            raise GymlabError(
+                f"{path} is not a Q-table file (not UTF-8 text); save the agent again"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise GymlabError(f"{path} is not a Q-table file; write one with QLearningAgent.save")
         try:

@@ -355,7 +355,9 @@ def _build(key: str) -> Track:
         try:
             seed = int(key.split(":", 1)[1])
         except ValueError:
-            raise GymlabError(f"random track needs an integer seed, e.g. random:7 (got {key!r})") from None
+            seed = -1
+        if seed < 0:
+            raise GymlabError(f"random track needs an integer seed ≥ 0, e.g. random:7 (got {key!r})")
         return random_track(seed)
     if key.endswith(".npy") or Path(key).exists():
         return load_route(key)

@@ -108,6 +108,19 @@ def check_coordinates(coordinates, name: str = "instance") -> np.ndarray:
     return points
 
 
+MAX_CITIES = 2000  # the dense n × n distance matrix: 32 MB at 2000 cities, 80 GB at 100,000
+
+
+def check_city_count(n: int, source: str) -> int:
+    """``n`` if a dense distance matrix of that size fits in memory, else a one-line error."""
+    if n > MAX_CITIES:
+        raise GymlabError(
+            f"{source}: {n:,} cities is more than gymlab handles ({MAX_CITIES:,}: it keeps every distance "
+            "in an n × n matrix); use fewer cities"
+        )
+    return n
+
+
 def euclidean_matrix(points: np.ndarray) -> np.ndarray:
     """Straight-line distances between all pairs of points (no rounding)."""
     delta = points[:, None, :] - points[None, :, :]
@@ -118,6 +131,7 @@ def random_instance(n: int, seed: int | None = None, rng: np.random.Generator | 
     """``n`` cities drawn uniformly in the unit square, Euclidean distances (reproducible by ``seed``)."""
     if n < 2:
         raise GymlabError(f"a tour needs at least 2 cities, got {n}; use --random 2 or more")
+    check_city_count(n, "--random")
     rng = rng if rng is not None else np.random.default_rng(seed)
     points = rng.random((n, 2))
     name = f"random{n}" + (f"-seed{seed}" if seed is not None else "")
@@ -356,6 +370,7 @@ def parse_tsplib(text: str, source: str = "TSPLIB text") -> TSPInstance:
         raise GymlabError(f"{source}: DIMENSION {header['DIMENSION']!r} is not a whole number") from None
     if n < 2:
         raise GymlabError(f"{source}: DIMENSION {n}: a tour needs at least 2 cities")
+    check_city_count(n, source)
     weight_type = header.get("EDGE_WEIGHT_TYPE", "").upper()
     if weight_type not in EDGE_WEIGHT_TYPES:
         raise GymlabError(

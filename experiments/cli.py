@@ -42,6 +42,11 @@ class GymlabGroup(TyperGroup):
                 raise
             click.echo(f"error: {_one_line(error)}", err=True)
             ctx.exit(2)
+        except MemoryError as error:  # a safety net: sizes are checked up front where we know them
+            if _DEBUG["on"]:
+                raise
+            click.echo(f"error: out of memory ({_one_line(error)}); ask for a smaller size", err=True)
+            ctx.exit(2)
         except UsageError as error:  # a subcommand's options: unknown, missing, wrong type
             _usage_error(error)
 

@@ -94,9 +94,14 @@ def lesson_arguments(
     if data is not None:
         parser.add_argument("--data", type=_existing_file, default=None, metavar="PATH", help=data)
     args = parser.parse_args(argv)
+    if args.seed < 0:
+        parser.error(f"--seed must be a whole number ≥ 0 (got {args.seed})")
     if args.out is None:
         args.out = default_out_dir("lesson")
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # e.g. --out names an existing file
+        parser.error(f"--out {args.out}: {error.strerror}; choose a folder path")
     return args
 
 

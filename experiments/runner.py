@@ -501,6 +501,9 @@ def executor_for(workers: int) -> InProcessExecutor | ProcessPoolExecutor:
     """In-process for one worker, a process pool for more."""
     if workers < 1:
         raise GymlabError(f"--workers must be at least 1 (got {workers})")
+    most = 4 * (os.cpu_count() or 1)  # each worker is a Python process with torch loaded
+    if workers > most:
+        raise GymlabError(f"--workers {workers} is more than {most} (4 per CPU core here); use fewer workers")
     return InProcessExecutor() if workers == 1 else ProcessPoolExecutor(workers)
 
 
@@ -585,6 +588,10 @@ def train(
         )
     if steps is not None and steps < 1:
         raise GymlabError(f"--steps must be at least 1 (got {steps})")
+    if eval_episodes < 1:
+        raise GymlabError(f"--episodes must be at least 1 (got {eval_episodes})")
+    if seed < 0:
+        raise GymlabError(f"--seed must be a whole number ≥ 0 (got {seed})")
     from experiments.io import default_out_dir
 
     run_dir = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -77,4 +79,74 @@ def test_any_os_error_is_one_line(cli, tmp_path):
     existing.write_text("keep me")
     result = cli("track", "drive", "--track", "oval", "--episodes", "1", "--gif", existing / "lap.gif")
     assert_one_line_error(result, str(existing))
+    assert existing.read_text() == "keep me"
+
+
+# --- negative seeds, zero counts, huge sizes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("train", "coins", "--algo", "q_learning", "--steps", "500", "--seed", "-1"), "--seed"),
+        (("train", "coins", "--algo", "q_learning", "--steps", "500", "--episodes", "0"), "--episodes"),
+        (("train", "coins", "--algo", "q_learning", "--steps", "500", "--episodes", "-3"), "--episodes"),
+        (("track", "drive", "--track", "oval", "--episodes", "1", "--seed", "-1"), "--seed"),
+        (("track", "show", "random:-1"), "random:-1"),
+        (("demo", "regression", "--seed", "-1"), "--seed"),
+        (("demo", "kmeans", "--players", "40", "--seed", "-1"), "--seed"),
+        (("demo", "regression", "--n", str(10**12)), "--n"),
+        (("demo", "kmeans", "--players", str(10**11)), "--players"),
+        (("lessons", "run", "3", "--seed", "-1"), "--seed"),
+        (("tsp", "solve", "--random", "100000", "--solver", "exact"), "100,000 cities"),
+        (("tsp", "solve", "--random", "10", "--restarts", str(10**11)), "--restarts"),
+        (("compare", "coins", "--quick", "--workers", "100000"), "--workers"),
+    ],
+)
+def test_bad_numbers_are_one_line_errors(cli, tmp_path, args, fragment):
+    out = tmp_path / "out"
+    takes_out = args[0] in ("train", "demo", "compare") or args[:2] == ("track", "show")
+    result = cli(*args, *(("--out", out) if takes_out else ()))
+    assert_one_line_error(result, fragment)
+    assert not out.exists()
+
+
+def test_sample_seed_must_not_be_negative(cli, tmp_path):
+    text = tmp_path / "lines.txt"
+    text.write_text("a\nb\nc\n")
+    assert_one_line_error(cli("demo", "sample", text, "--seed", "-1"), "--seed")
+
+
+def test_tsplib_file_too_large_for_a_dense_matrix(cli, tmp_path):
+    big = tmp_path / "huge.tsp"
+    big.write_text(
+        "NAME: huge\nTYPE: TSP\nDIMENSION: 100000\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\nEOF\n"
+    )
+    assert_one_line_error(cli("tsp", "solve", big), "100,000 cities")
+
+
+def test_corrupted_q_table_is_one_line(cli, tmp_path):
+    run = tmp_path / "run"
+    assert cli("train", "coins", "--algo", "q_learning", "--steps", "500", "--out", run, "-q").exit_code == 0
+    (run / "model.json").write_bytes(bytes(range(256)) * 4)
+    assert_one_line_error(cli("evaluate", run), "model.json")
+
+
+def test_out_inside_a_file_is_refused_by_a_lesson_script(tmp_path):
+    """A lesson run as a script refuses a bad --out the argparse way: usage, one error line, exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    existing = tmp_path / "existing.txt"
+    existing.write_text("keep me")
+    repo = Path(__file__).resolve().parents[1]
+    completed = subprocess.run(
+        [sys.executable, str(repo / "lessons" / "03_making_change.py"), "--quick", "--out", str(existing)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr and "--out" in completed.stderr
     assert existing.read_text() == "keep me"

@@ -149,8 +149,10 @@ def regression(
     download: Annotated[
         bool, typer.Option("--download", help="Fetch the seed's height-weight-25k.csv into --out first.")
     ] = False,
-    n: Annotated[int, typer.Option("--n", help="Rows of synthetic data (when no --data).")] = 25_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic data.")] = 0,
+    n: Annotated[
+        int, typer.Option("--n", max=10_000_000, help="Rows of synthetic data (when no --data).")
+    ] = 25_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the synthetic data.")] = 0,
     lr: Annotated[
         float, typer.Option("--lr", help="Learning rate of gradient descent (scaled features).")
     ] = 0.1,
@@ -241,10 +243,14 @@ def kmeans(
         Path | None, typer.Option("--data", help="Cluster the numeric columns of this CSV instead.")
     ] = None,
     scale: Annotated[bool, typer.Option("--scale/--no-scale", help="Standardise features first.")] = True,
-    players: Annotated[int, typer.Option("--players", help="Players in the built-in data set.")] = 400,
+    players: Annotated[
+        int, typer.Option("--players", max=100_000, help="Players in the built-in data set.")
+    ] = 400,
     k_max: Annotated[int, typer.Option("--k-max", help="Largest k of the elbow and silhouette curves.")] = 8,
     n_init: Annotated[int, typer.Option("--n-init", help="k-means++ restarts; the best is kept.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the restarts and the built-in data.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the restarts and the built-in data.")
+    ] = 0,
     out: Annotated[Path | None, OutOption] = None,
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:
@@ -318,7 +324,7 @@ def kmeans(
 def sample(
     file: Annotated[Path, typer.Argument(help="A text file of any size.")],
     lines: Annotated[int, typer.Option("-n", "--lines", help="How many lines to sample (K).")] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed gives the same lines.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed: the same seed gives the same lines.")] = 0,
     wc: Annotated[bool, typer.Option("--wc", help="Also print lines, words, bytes like `wc`.")] = False,
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:

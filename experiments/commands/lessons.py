@@ -30,7 +30,7 @@ def list_command(as_json: Annotated[bool, JsonOption] = False) -> None:
 def run_command(
     lesson: Annotated[str, typer.Argument(help="Lesson number (e.g. 3) or name.")],
     quick: Annotated[bool, typer.Option("--quick", help="Smaller budgets.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for every random thing.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for every random thing.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the lesson's plots.")] = None,
 ) -> None:
     """Run one lesson (the same as `python lessons/NN_name.py`)."""

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         steps: Annotated[
             int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
         ] = None,
-        seed: Annotated[int, typer.Option("--seed", help="Seed of the run.")] = 0,
+        seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the run.")] = 0,
         env_arg: Annotated[
             list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
         ] = None,
@@ -60,7 +60,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         episodes: Annotated[
             int | None,
-            typer.Option("--episodes", help="Evaluation episodes (default 10; coins: all 100 amounts)."),
+            typer.Option(
+                "--episodes", min=1, help="Evaluation episodes (default 10; coins: all 100 amounts)."
+            ),
         ] = None,
         out: Annotated[
             Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")

@@ -33,7 +33,7 @@ def drive(
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
     episodes: Annotated[int, typer.Option(min=1, help="Number of evaluation trials.")] = 3,
-    seed: Annotated[int, typer.Option(help="Seed of the first trial.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the first trial.")] = 0,
     gif: Annotated[Path | None, typer.Option(help="Save a GIF replay of the last trial here.")] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:

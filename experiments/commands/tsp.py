@@ -37,14 +37,19 @@ OpenOption = typer.Option("--open", help="Plan an open path (the book's version:
 OptimalOption = typer.Option("--optimal", help="The known optimal length (else optimal.json beside FILE).")
 
 
-def _whole(text: str, what: str, minimum: int) -> int:
-    """A whole number typed on the command line, at least ``minimum``, or a one-line error."""
+MAX_RESTARTS = 1000  # random starts or kicks: each costs a greedy tour or a local search
+
+
+def _whole(text: str, what: str, minimum: int, maximum: int | None = None) -> int:
+    """A whole number typed on the command line, in ``minimum``..``maximum``, or a one-line error."""
     try:
         value = int(text.strip())
     except ValueError:
         raise GymlabError(f"{what} must be a whole number, e.g. 20 (got {text!r})") from None
     if value < minimum:
         raise GymlabError(f"{what} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise GymlabError(f"{what} must be at most {maximum:,}, got {value:,}")
     return value
 
 
@@ -109,7 +114,7 @@ def solve_command(
         raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     instance = load(file, cities, seed_value, optimal)
     closed = not open_path
-    solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1), seed_value)
+    solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value)
     record = solution_record(solution, _optimum(instance, closed, optimal is not None))
     if as_json:
         emit_json(record)
@@ -148,7 +153,7 @@ def compare_command(
     """Every solver on the same instance: a table, and a PNG with each tour drawn."""
     seed_value = _whole(seed, "--seed", 0)
     instance = load(file, cities, seed_value, optimal)
-    closed, runs = not open_path, _whole(restarts, "--restarts", 1)
+    closed, runs = not open_path, _whole(restarts, "--restarts", 1, MAX_RESTARTS)
     out_dir = output_dir(out, f"tsp-compare-{instance.name}")
     best_known = _optimum(instance, closed, optimal is not None)
     solvers = [name for name in SOLVERS if name != "exact" or instance.n <= HELD_KARP_LIMIT]
