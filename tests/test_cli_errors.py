@@ -150,3 +150,10 @@ def test_out_inside_a_file_is_refused_by_a_lesson_script(tmp_path):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr and "--out" in completed.stderr
     assert existing.read_text() == "keep me"
+
+
+def test_coins_learn_leaves_stderr_empty_when_it_is_not_a_terminal(cli, tmp_path):
+    """The progress bar is for terminals: piped or captured, stderr holds only real errors."""
+    result = cli("coins", "learn", "--max-amount", "10", "--steps", "500", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr == ""

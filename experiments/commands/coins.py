@@ -111,7 +111,9 @@ def learn(
         raise GymlabError("--steps must be at least 1")
     out_dir = output_dir(out, "coins-learn")
     env = gym.make("gymlab/CoinChange-v0", coins=system, min_amount=bottom, max_amount=top)
-    with Progress(console=Console(stderr=True), disable=as_json or quiet, transient=True) as progress:
+    console = Console(stderr=True)
+    hide = as_json or quiet or not console.is_terminal  # a bar only where a person watches
+    with Progress(console=console, disable=hide, transient=True) as progress:
         task = progress.add_task("Q-learning", total=budget)
 
         def show(entry: dict) -> None:
