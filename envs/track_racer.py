@@ -21,7 +21,6 @@ ACTION_PRESETS: dict[str, list[tuple[float, float]]] = {
     "deepracer": [(steer, speed) for steer in STEERING_LEVELS for speed in (0.5, 1.0)],
     "racing": [(steer, speed) for steer in STEERING_LEVELS for speed in (1.0, 2.0, 3.0, 4.0)],
 }
-STATUSES = ("in_progress", "lap_complete", "off_track", "reversed", "immobilized", "time_up")
 PATIENCE = 15  # steps of falling progress (reversed) or standing still (immobilized) before the end
 LOOKAHEAD_POINTS = 12
 LOOKAHEAD_SPACING = 0.25  # m between centre-line points in the observation

@@ -119,9 +119,9 @@ def random_instance(n: int, seed: int | None = None, rng: np.random.Generator | 
     if n < 2:
         raise GymlabError(f"a tour needs at least 2 cities, got {n}; use --random 2 or more")
     rng = rng if rng is not None else np.random.default_rng(seed)
-    points = rng.random((n, 2))
-    name = f"random{n}" + (f"-seed{seed}" if seed is not None else "")
-    return TSPInstance(euclidean_matrix(points), name=name, coordinates=points, edge_weight_type="EUCLIDEAN")
+    return from_coordinates(
+        rng.random((n, 2)), name=f"random{n}" + (f"-seed{seed}" if seed is not None else "")
+    )
 
 
 def from_coordinates(coordinates, name: str = "coordinates") -> TSPInstance:
