@@ -403,6 +403,22 @@ def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
     return agent, train_seconds
 
 
+def stderr_progress(clock):
+    """A started rich progress bar on stderr (stdout stays free for ``--json``): text, bar, n/total, ``clock``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        clock,
+        console=Console(stderr=True),
+    )
+    progress.start()
+    return progress
+
+
 class ProgressBar(BaseCallback):
     """A rich progress bar on stderr over the training steps."""
 
@@ -411,17 +427,9 @@ class ProgressBar(BaseCallback):
         self.total, self.label = total, label
 
     def _on_training_start(self) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import TimeRemainingColumn
 
-        self.bar = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        )
-        self.bar.start()
+        self.bar = stderr_progress(TimeRemainingColumn())
         self.task = self.bar.add_task(f"training {self.label}", total=self.total)
 
     def _on_step(self) -> bool:
