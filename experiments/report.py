@@ -98,17 +98,21 @@ def _cell(group: dict[str, Any], measure: Measure) -> str:
     return text
 
 
+def markdown_row(cells: list[Any]) -> str:
+    """One Markdown table row; a ``|`` inside a cell is escaped (``\\|``) so it stays one column."""
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
 def table(groups: list[dict[str, Any]], full_id: str) -> str:
     """A markdown table, one row per config, sorted by the main measure."""
     columns = [*measures(full_id), *TRAINING]
     ordered = sorted(groups, key=lambda g: rank_key(g, full_id))
     lines = [
-        "| agent | seeds | " + " | ".join(m.heading for m in columns) + " |",
-        "|---|---|" + "---|" * len(columns),
+        markdown_row(["agent", "seeds", *(m.heading for m in columns)]),
+        "|---" * (2 + len(columns)) + "|",
     ]
     for group in ordered:
-        cells = [_cell(group, m) for m in columns]
-        lines.append(f"| {config_label(group)} | {group['seeds']} | " + " | ".join(cells) + " |")
+        lines.append(markdown_row([config_label(group), group["seeds"], *(_cell(group, m) for m in columns)]))
     return "\n".join(lines)
 
 
