@@ -14,7 +14,7 @@ from typing import Any
 from experiments import runner
 from experiments.io import write_text
 from experiments.plots.compare import config_label, plot_metric_bars
-from experiments.plots.learning import plot_learning_panels
+from experiments.plots.learning import learning_panels, plot_learning_panels
 from experiments.runner import RunResult
 
 
@@ -250,25 +250,9 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     """The env's plots: learning curves (with baselines) and its main measure per agent."""
     short = runner.short_name(full_id)
     plots = []
-    learned = [r for r in results if r.config["kind"] != "baseline"]
-    if learned:
-        panels: dict[str, tuple[dict[str, list[Path]], dict[str, float]]] = {}
-        default = runner.default_reward(full_id)
-        for reward in dict.fromkeys(r.config["reward"] for r in learned):
-            title = f"reward {reward}" if reward else ""
-            curves: dict[str, list[Path]] = {}
-            for result in learned:
-                if result.config["reward"] == reward:
-                    curves.setdefault(result.config["agent"], []).append(result.run_dir)
-            fixed = {
-                g["agent"]: g["mean_return"]
-                for g in groups
-                if g.get("steps", 0) == 0
-                and g.get("mean_return") is not None
-                and (g["reward"] if g["reward"] != "default" else default) == reward
-            }
-            panels[title] = (curves, fixed)
-        plots.append(plot_learning_panels(panels, out / f"{short}_learning.png", full_id))
+    if any(r.config["kind"] != "baseline" for r in results):
+        panels, fixed_laps = learning_panels([r.run_dir for r in results])
+        plots.append(plot_learning_panels(panels, out / f"{short}_learning.png", full_id, fixed_laps))
     main = measures(full_id)[0]
     bars = plot_metric_bars(
         groups,
