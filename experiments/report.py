@@ -28,6 +28,7 @@ class Measure:
     percent: bool = False  # a share 0–1, shown as %
     whole: bool = False
     unit: str = ""
+    scale: float = 1.0  # shown as value × scale (seconds as ms)
 
     @property
     def heading(self) -> str:
@@ -39,11 +40,17 @@ class Measure:
             return "–"
         if self.whole:
             return f"{value:,.0f}"
-        return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
+        return f"{100 * value:.1f} %" if self.percent else f"{value * self.scale:.3g}"
 
     def say(self, value: float | None) -> str:
         """The number with its unit, for a sentence."""
         return f"{self.format(value)} {self.unit}".rstrip() if value is not None else "–"
+
+    def phrase(self, value: float | None) -> str:
+        """The number and its label, for a sentence: "lap time 6.33 s", "13 coins per payment"."""
+        if self.unit or self.percent:
+            return f"{self.label} {self.say(value)}"
+        return f"{self.say(value)} {self.label}"
 
 
 # The measures of each env, main measure first.
@@ -57,7 +64,7 @@ MEASURES: dict[str, list[Measure]] = {
     "gymlab/TSP-v0": [
         Measure("mean_gap_percent", "gap to optimal", "lower", unit="%"),
         Measure("optimal_rate", "optimal tours", "higher", percent=True),
-        Measure("decision_seconds", "time per instance", "lower", unit="s"),
+        Measure("decision_seconds", "decision time per instance", "lower", unit="ms", scale=1000.0),
     ],
     "gymlab/TrackRacer-v0": [
         Measure("mean_progress", "lap completed", "higher", unit="%"),
@@ -135,11 +142,13 @@ def conclusion(
     def describe(group: dict[str, Any]) -> str:
         text = main.say(group[main.key])
         if second is not None and group.get(second.key) is not None:
-            text += f", {second.label} {second.say(group[second.key])}"
+            text += f", {second.phrase(group[second.key])}"
         return text
 
     top = [g for g in rated if rank_key(g, full_id) == rank_key(rated[0], full_id)]
-    sentences = [f"Best on {main.label}: **{_names(top)}** ({describe(rated[0])})."]
+    tie_broken = second is not None and sum(g[main.key] == rated[0][main.key] for g in rated) > len(top)
+    ranked_by = f"{main.label}, then {second.label}" if tie_broken else main.label
+    sentences = [f"Best on {ranked_by}: **{_names(top)}** ({describe(rated[0])})."]
     learned = [g for g in rated if g.get("steps", 0) > 0]
     fixed = [g for g in rated if g.get("steps", 0) == 0]
     if learned and fixed:
@@ -194,10 +203,11 @@ def conclusion(
         if m is not None and g["seeds"] > 1 and g.get(f"{m.key}_std") and g.get(m.key) is not None
     ]
     if spread:
-        _, group, measure = max(spread, key=lambda item: item[0])
+        relative, group, measure = max(spread, key=lambda item: item[0])
         sentences.append(
-            f"Across seeds, {config_label(group)} varies most: {measure.label} "
-            f"{measure.format(group[measure.key])} ± {measure.say(group[f'{measure.key}_std'])}."
+            f"Across seeds, the largest spread is {config_label(group)}'s {measure.label}: "
+            f"{measure.format(group[measure.key])} ± {measure.say(group[f'{measure.key}_std'])} "
+            f"({100 * relative:.2g} % of its mean)."
         )
     elif any(g["seeds"] > 1 for g in learned):
         sentences.append(f"Every seed of each learned agent gives the same {main.label}.")
