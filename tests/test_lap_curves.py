@@ -72,18 +72,20 @@ def test_curve_holds_the_mean_time_of_finished_laps_only(tmp_path):
 
 def test_mean_band_leaves_out_a_seed_without_a_lap():
     steps = np.array([1.0, 2.0, 3.0])
-    grid, mean, std = mean_band(
+    grid, mean, std, count = mean_band(
         [(steps, np.array([np.nan, 8.0, 6.0])), (steps, np.array([np.nan, np.nan, 7.0]))]
     )
     assert np.isnan(mean[0]) and mean[1] == 8.0 and std[1] == 0.0  # only the seed that lapped
-    assert mean[2] == 6.5 and std[2] == 0.5
+    assert mean[2] == 6.5 and std[2] == 0.5 and list(count) == [0, 1, 2]
 
 
 def test_lap_finding_states_the_lap_time_and_the_margin():
-    title = lap_finding("reward progress", {"ppo": (6.33, 0.0, 200_000, 3)}, {"pure_pursuit": 7.8})
+    title = lap_finding("reward progress", {"ppo": (6.33, 0.0, 200_000, 3, 3)}, {"pure_pursuit": 7.8})
     assert "ppo laps in 6.33 ± 0.00 s after 200,000 steps" in title
     assert "1.47 s faster than pure_pursuit (7.80 s)" in title
-    assert "no learner finishes a lap" in lap_finding("r", {"ppo": (np.nan, np.nan, 10, 1)}, {})
+    one_of_three = lap_finding("r", {"ppo": (12.07, 0.0, 6000, 1, 3)}, {})
+    assert one_of_three == "r: ppo laps in 12.07 s (1 of 3 seeds lap) after 6,000 steps"
+    assert "no learner finishes a lap" in lap_finding("r", {"ppo": (np.nan, np.nan, 10, 0, 1)}, {})
 
 
 def test_plot_adds_a_lap_time_row_with_the_fixed_agents_lap(tmp_path):

@@ -94,14 +94,17 @@ def group_label(config: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def mean_band(curves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and std across seeds on a common step grid (each curve interpolated onto it).
+def mean_band(
+    curves: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, std and number of seeds with a value, across seeds on a common step grid (each
+    curve interpolated onto it).
 
     A missing value (NaN: that seed finished no lap there) is left out of the mean at that
     step; a step where every seed misses stays NaN (a gap in the line)."""
     curves = [(s, m) for s, m in curves if np.isfinite(m).any()]
     if not curves:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=int)
     last = min(s[-1] for s, _ in curves)
     grid = np.unique(np.concatenate([s[s <= last] for s, _ in curves]))
     stacked = np.array([np.interp(grid, s, m) for s, m in curves])
@@ -111,7 +114,7 @@ def mean_band(curves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     mean = filled.sum(axis=0) / np.maximum(count, 1)
     std = np.sqrt((np.where(present, filled - mean, 0.0) ** 2).sum(axis=0) / np.maximum(count, 1))
     mean[count == 0] = std[count == 0] = np.nan
-    return grid, mean, std
+    return grid, mean, std, count
 
 
 Panels = dict[str, tuple[dict[str, list[Path]], dict[str, float]]]  # title → (learners, fixed agents)
@@ -177,11 +180,11 @@ def _draw_curves(
     ax, groups: dict[str, list[Path]], baselines: dict[str, float], column: str, ylabel: str
 ) -> dict[str, tuple]:
     """Draw mean ± std of ``column`` per group and the baselines on ``ax``; returns each
-    group's final point (mean, std, steps, seeds)."""
-    finals: dict[str, tuple[float, float, int, int]] = {}
+    group's final point (mean, std, steps, seeds with a value there, seeds)."""
+    finals: dict[str, tuple[float, float, int, int, int]] = {}
     for label, run_dirs in sorted(groups.items()):
         curves = [load_curve(run_dir, column)[:2] for run_dir in run_dirs]
-        grid, mean, std = mean_band(curves)
+        grid, mean, std, count = mean_band(curves)
         if not len(grid):
             continue
         source = " [training episodes]" if load_curve(run_dirs[0])[2] == "training" else ""
@@ -190,7 +193,7 @@ def _draw_curves(
             0
         ]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
-        finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
+        finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), int(count[-1]), len(run_dirs))
     for index, (label, value) in enumerate(sorted(baselines.items())):
         ax.axhline(value, linestyle="--", color=f"C{(index + len(finals)) % 10}", label=f"{label} (fixed)")
     ax.set_xlabel("environment steps")
@@ -206,7 +209,7 @@ def curve_finding(label: str, finals: dict[str, tuple], baselines: dict[str, flo
     if not finals:
         return f"{label}: no learning curves recorded"
     best = max(finals, key=lambda name: finals[name][0])
-    mean, std, steps, seeds = finals[best]
+    mean, std, steps, _, seeds = finals[best]
     spread = f" ± {std:.2g}" if seeds > 1 else ""
     if len(finals) == 1:
         text = f"{label}: {best} reaches return {mean:.3g}{spread}\nafter {steps:,} steps"
@@ -233,9 +236,10 @@ def lap_finding(label: str, finals: dict[str, tuple], fixed_laps: dict[str, floa
     if not finished:
         return f"{label}: no learner finishes a lap at the last evaluation"
     best = min(finished, key=lambda name: finished[name][0])
-    mean, std, steps, seeds = finished[best]
-    spread = f" ± {std:.2f}" if seeds > 1 else ""
-    text = f"{label}: {best} laps in {mean:.2f}{spread} s after {steps:,} steps"
+    mean, std, steps, lapping, seeds = finished[best]
+    spread = f" ± {std:.2f}" if lapping > 1 else ""
+    which = f" ({lapping} of {seeds} seeds lap)" if lapping < seeds else ""
+    text = f"{label}: {best} laps in {mean:.2f}{spread} s{which} after {steps:,} steps"
     if fixed_laps:
         top = min(fixed_laps, key=fixed_laps.get)
         gap = fixed_laps[top] - mean
