@@ -343,7 +343,8 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
         return lambda: Monitor(config_env(config), str(folder / "monitor" / str(rank)))
 
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
-    eval_env = Monitor(config_env(config))
+    eval_env = Monitor(periodic_eval_env(config))
+    seconds_per_step = 1.0 / eval_env.metadata["render_fps"] if config["env"] in LAP_ENVS else None
     eval_every = max(steps // max(config["evaluations"], 1) // n_envs, 1)
     callbacks: list[BaseCallback] = [
         agent.eval_callback(eval_env, folder, eval_every, max(config["eval_episodes"], 1))
@@ -364,8 +365,33 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     eval_env.close()
     from experiments.plots.learning import write_curve
 
-    write_curve(folder)
+    write_curve(folder, seconds_per_step)
     return agent, train_seconds
+
+
+# Envs whose episodes are laps: their periodic evaluations start from the start line, as the
+# final trials do, and record each finished lap (the curves then show the lap time too).
+LAP_ENVS = ("gymlab/TrackRacer-v0",)
+
+
+class LapSuccess(gym.Wrapper):
+    """Marks a finished lap as ``info["is_success"]`` at the episode's end: SB3's EvalCallback
+    then saves the ``successes`` of each evaluation in ``evaluations.npz``."""
+
+    def step(self, action):
+        observation, reward, terminated, truncated, info = self.env.step(action)
+        if terminated or truncated:
+            info = {**info, "is_success": info["status"] == "lap_complete"}
+        return observation, reward, terminated, truncated, info
+
+
+def periodic_eval_env(config: dict[str, Any]) -> gym.Env:
+    """The env of the evaluations during training: the run's env; on a lap env, from the start
+    line with finished laps marked (so the learning curve can show the lap time)."""
+    if config["env"] not in LAP_ENVS:
+        return config_env(config)
+    env = make_env(config["env"], {**config["env_kwargs"], "start": "line"}, config.get("env_wrapper"))
+    return LapSuccess(env)
 
 
 def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
