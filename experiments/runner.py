@@ -345,7 +345,9 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
     eval_env = Monitor(periodic_eval_env(config))
     seconds_per_step = 1.0 / eval_env.metadata["render_fps"] if config["env"] in LAP_ENVS else None
-    eval_every = max(steps // max(config["evaluations"], 1) // n_envs, 1)
+    # Evaluate `evaluations` times over the steps SB3 really runs (EvalCallback counts calls,
+    # one per n_envs steps), also when a tiny budget rounds up to one whole rollout.
+    eval_every = max(agent.steps_collected(steps, n_envs) // max(config["evaluations"], 1) // n_envs, 1)
     callbacks: list[BaseCallback] = [
         agent.eval_callback(eval_env, folder, eval_every, max(config["eval_episodes"], 1))
     ]
