@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -287,6 +288,8 @@ def load_result(run_dir: str | Path) -> RunResult:
 
 def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tensorboard: bool = False):
     """Train (if the agent learns), evaluate and write ``run_dir``; skip a run already complete."""
+    if tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise GymlabError("--tensorboard needs the tensorboard package: pip install -e '.[tensorboard]'")
     config = resolve(spec)
     run_dir = Path(run_dir)
     if (run_dir / RESULT_FILE).is_file():
