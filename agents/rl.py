@@ -235,6 +235,16 @@ class SB3Agent(Agent):
         self.model.learn(total_timesteps=int(steps), callback=callback, reset_num_timesteps=False)
         return self
 
+    def steps_collected(self, steps: int, n_envs: int) -> int:
+        """The environment steps SB3 really runs for a budget of ``steps``: on-policy algorithms
+        (PPO, A2C) collect whole rollouts of ``n_steps × n_envs``, so a budget rounds up to them."""
+        default = inspect.signature(self.algo.cls.__init__).parameters.get("n_steps")
+        n_steps = self.settings.get("n_steps", default.default if default is not None else None)
+        if n_steps is None:
+            return int(steps)
+        rollout = int(n_steps) * int(n_envs)
+        return -(-int(steps) // rollout) * rollout
+
     def act(self, observation: Any, env: gym.Env) -> Any:
         if self.model is None:
             raise GymlabError(f"{self.name} has no model yet; train it first (gymlab train) or load one")

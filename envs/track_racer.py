@@ -21,7 +21,6 @@ ACTION_PRESETS: dict[str, list[tuple[float, float]]] = {
     "deepracer": [(steer, speed) for steer in STEERING_LEVELS for speed in (0.5, 1.0)],
     "racing": [(steer, speed) for steer in STEERING_LEVELS for speed in (1.0, 2.0, 3.0, 4.0)],
 }
-STATUSES = ("in_progress", "lap_complete", "off_track", "reversed", "immobilized", "time_up")
 PATIENCE = 15  # steps of falling progress (reversed) or standing still (immobilized) before the end
 LOOKAHEAD_POINTS = 12
 LOOKAHEAD_SPACING = 0.25  # m between centre-line points in the observation
@@ -55,9 +54,11 @@ class TrackRacerEnv(gym.Env):
       in the car's frame as (forward, left) pairs divided by 3 m: ``obs[2j], obs[2j+1]``;
     * ``obs[24]`` — speed / 4 m/s (the car's actual speed, not the command);
     * ``obs[25]`` — steering / 30° (positive = left);
-    * ``obs[26]`` — lateral offset / half-width on that side (+1 = left border, −1 = right);
+    * ``obs[26]`` — lateral offset / half-width on that side (+1 = left border, −1 = right),
+      clipped to ±2;
     * ``obs[27]`` — heading error / π (car yaw minus the centre line's direction);
-    * ``obs[28]`` — half the track width / 0.5 m (tells a policy how much road there is).
+    * ``obs[28]`` — half the track width / 0.5 m (tells a policy how much road there is),
+      capped at 2 (a track wider than 2 m looks 2 m wide).
 
     ## Rewards
     ``reward(params)``: a DeepRacer reward function (see :mod:`envs.rewards`). ``params``
@@ -379,7 +380,7 @@ class TrackRacerEnv(gym.Env):
             car.steering / self._max_steering,
             min(max(self._offset / self._half_width, -2.0), 2.0),
             self._heading_err / math.pi,
-            self._half_width / 0.5,
+            min(self._half_width / 0.5, 2.0),
         )
         return obs
 

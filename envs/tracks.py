@@ -137,10 +137,6 @@ class Track:
         t = s - i * self.spacing
         return self._x[i] + t * self._tx[i], self._y[i] + t * self._ty[i], self._angle[i]
 
-    def half_widths(self, i: int) -> tuple[float, float]:
-        """(left, right) distance from the centre line to each border at segment ``i``."""
-        return self._lw[i], self._rw[i]
-
     # -- whole-track properties ------------------------------------------------------
 
     @property

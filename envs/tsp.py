@@ -56,7 +56,7 @@ class TSPEnv(gym.Env):
 
     ## Observation Space
 
-    ``Box(0, 1, (5n,), float32)``, laid out as five blocks of ``n``-ish entries:
+    ``Box(0, 1, (5n,), float32)``, laid out as four blocks (``5n`` entries in all):
 
     | Slice        | Observation                                                         |
     |--------------|---------------------------------------------------------------------|
@@ -90,7 +90,7 @@ class TSPEnv(gym.Env):
 
     ```python
     gymnasium.make("gymlab/TSP-v0", n_cities=10, instance=None, closed=True, start_city=0,
-                   invalid_penalty=1.0, optimal_up_to=16)
+                   invalid_penalty=1.0, optimal_up_to=16, render_mode=None)
     ```
 
     * ``n_cities``: cities per random instance (ignored when ``instance`` is given).
@@ -99,6 +99,7 @@ class TSPEnv(gym.Env):
     * ``start_city``: the first city, or None for a random one per episode.
     * ``invalid_penalty``: extra cost of an invalid action, in units of the longest distance.
     * ``optimal_up_to``: largest ``n`` for which ``info`` reports the Held–Karp optimum (≤ 20).
+    * ``render_mode``: ``"ansi"`` makes ``render()`` return the route so far as a line of text.
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}

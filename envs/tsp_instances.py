@@ -133,9 +133,9 @@ def random_instance(n: int, seed: int | None = None, rng: np.random.Generator | 
         raise GymlabError(f"a tour needs at least 2 cities, got {n}; use --random 2 or more")
     check_city_count(n, "--random")
     rng = rng if rng is not None else np.random.default_rng(seed)
-    points = rng.random((n, 2))
-    name = f"random{n}" + (f"-seed{seed}" if seed is not None else "")
-    return TSPInstance(euclidean_matrix(points), name=name, coordinates=points, edge_weight_type="EUCLIDEAN")
+    return from_coordinates(
+        rng.random((n, 2)), name=f"random{n}" + (f"-seed{seed}" if seed is not None else "")
+    )
 
 
 def from_coordinates(coordinates, name: str = "coordinates") -> TSPInstance:

@@ -14,7 +14,7 @@ from typing import Any
 from experiments import runner
 from experiments.io import write_text
 from experiments.plots.compare import config_label, plot_metric_bars
-from experiments.plots.learning import plot_learning_panels
+from experiments.plots.learning import learning_panels, plot_learning_panels
 from experiments.runner import RunResult
 
 
@@ -28,6 +28,7 @@ class Measure:
     percent: bool = False  # a share 0–1, shown as %
     whole: bool = False
     unit: str = ""
+    scale: float = 1.0  # shown as value × scale (seconds as ms)
 
     @property
     def heading(self) -> str:
@@ -39,11 +40,17 @@ class Measure:
             return "–"
         if self.whole:
             return f"{value:,.0f}"
-        return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
+        return f"{100 * value:.1f} %" if self.percent else f"{value * self.scale:.3g}"
 
     def say(self, value: float | None) -> str:
         """The number with its unit, for a sentence."""
         return f"{self.format(value)} {self.unit}".rstrip() if value is not None else "–"
+
+    def phrase(self, value: float | None) -> str:
+        """The number and its label, for a sentence: "lap time 6.33 s", "13 coins per payment"."""
+        if self.unit or self.percent:
+            return f"{self.label} {self.say(value)}"
+        return f"{self.say(value)} {self.label}"
 
 
 # The measures of each env, main measure first.
@@ -57,7 +64,7 @@ MEASURES: dict[str, list[Measure]] = {
     "gymlab/TSP-v0": [
         Measure("mean_gap_percent", "gap to optimal", "lower", unit="%"),
         Measure("optimal_rate", "optimal tours", "higher", percent=True),
-        Measure("decision_seconds", "time per instance", "lower", unit="s"),
+        Measure("decision_seconds", "decision time per instance", "lower", unit="ms", scale=1000.0),
     ],
     "gymlab/TrackRacer-v0": [
         Measure("mean_progress", "lap completed", "higher", unit="%"),
@@ -98,17 +105,21 @@ def _cell(group: dict[str, Any], measure: Measure) -> str:
     return text
 
 
+def markdown_row(cells: list[Any]) -> str:
+    """One Markdown table row; a ``|`` inside a cell is escaped (``\\|``) so it stays one column."""
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
 def table(groups: list[dict[str, Any]], full_id: str) -> str:
     """A markdown table, one row per config, sorted by the main measure."""
     columns = [*measures(full_id), *TRAINING]
     ordered = sorted(groups, key=lambda g: rank_key(g, full_id))
     lines = [
-        "| agent | seeds | " + " | ".join(m.heading for m in columns) + " |",
-        "|---|---|" + "---|" * len(columns),
+        markdown_row(["agent", "seeds", *(m.heading for m in columns)]),
+        "|---" * (2 + len(columns)) + "|",
     ]
     for group in ordered:
-        cells = [_cell(group, m) for m in columns]
-        lines.append(f"| {config_label(group)} | {group['seeds']} | " + " | ".join(cells) + " |")
+        lines.append(markdown_row([config_label(group), group["seeds"], *(_cell(group, m) for m in columns)]))
     return "\n".join(lines)
 
 
@@ -131,11 +142,13 @@ def conclusion(
     def describe(group: dict[str, Any]) -> str:
         text = main.say(group[main.key])
         if second is not None and group.get(second.key) is not None:
-            text += f", {second.label} {second.say(group[second.key])}"
+            text += f", {second.phrase(group[second.key])}"
         return text
 
     top = [g for g in rated if rank_key(g, full_id) == rank_key(rated[0], full_id)]
-    sentences = [f"Best on {main.label}: **{_names(top)}** ({describe(rated[0])})."]
+    tie_broken = second is not None and sum(g[main.key] == rated[0][main.key] for g in rated) > len(top)
+    ranked_by = f"{main.label}, then {second.label}" if tie_broken else main.label
+    sentences = [f"Best on {ranked_by}: **{_names(top)}** ({describe(rated[0])})."]
     learned = [g for g in rated if g.get("steps", 0) > 0]
     fixed = [g for g in rated if g.get("steps", 0) == 0]
     if learned and fixed:
@@ -190,10 +203,11 @@ def conclusion(
         if m is not None and g["seeds"] > 1 and g.get(f"{m.key}_std") and g.get(m.key) is not None
     ]
     if spread:
-        _, group, measure = max(spread, key=lambda item: item[0])
+        relative, group, measure = max(spread, key=lambda item: item[0])
         sentences.append(
-            f"Across seeds, {config_label(group)} varies most: {measure.label} "
-            f"{measure.format(group[measure.key])} ± {measure.say(group[f'{measure.key}_std'])}."
+            f"Across seeds, the largest spread is {config_label(group)}'s {measure.label}: "
+            f"{measure.format(group[measure.key])} ± {measure.say(group[f'{measure.key}_std'])} "
+            f"({100 * relative:.2g} % of its mean)."
         )
     elif any(g["seeds"] > 1 for g in learned):
         sentences.append(f"Every seed of each learned agent gives the same {main.label}.")
@@ -246,25 +260,9 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     """The env's plots: learning curves (with baselines) and its main measure per agent."""
     short = runner.short_name(full_id)
     plots = []
-    learned = [r for r in results if r.config["kind"] != "baseline"]
-    if learned:
-        panels: dict[str, tuple[dict[str, list[Path]], dict[str, float]]] = {}
-        default = runner.default_reward(full_id)
-        for reward in dict.fromkeys(r.config["reward"] for r in learned):
-            title = f"reward {reward}" if reward else ""
-            curves: dict[str, list[Path]] = {}
-            for result in learned:
-                if result.config["reward"] == reward:
-                    curves.setdefault(result.config["agent"], []).append(result.run_dir)
-            fixed = {
-                g["agent"]: g["mean_return"]
-                for g in groups
-                if g.get("steps", 0) == 0
-                and g.get("mean_return") is not None
-                and (g["reward"] if g["reward"] != "default" else default) == reward
-            }
-            panels[title] = (curves, fixed)
-        plots.append(plot_learning_panels(panels, out / f"{short}_learning.png", full_id))
+    if any(r.config["kind"] != "baseline" for r in results):
+        panels, fixed_laps = learning_panels([r.run_dir for r in results])
+        plots.append(plot_learning_panels(panels, out / f"{short}_learning.png", full_id, fixed_laps))
     main = measures(full_id)[0]
     bars = plot_metric_bars(
         groups,

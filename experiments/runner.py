@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -287,6 +288,8 @@ def load_result(run_dir: str | Path) -> RunResult:
 
 def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tensorboard: bool = False):
     """Train (if the agent learns), evaluate and write ``run_dir``; skip a run already complete."""
+    if tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise GymlabError("--tensorboard needs the tensorboard package: pip install -e '.[tensorboard]'")
     config = resolve(spec)
     run_dir = Path(run_dir)
     if (run_dir / RESULT_FILE).is_file():
@@ -343,8 +346,11 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
         return lambda: Monitor(config_env(config), str(folder / "monitor" / str(rank)))
 
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
-    eval_env = Monitor(config_env(config))
-    eval_every = max(steps // max(config["evaluations"], 1) // n_envs, 1)
+    eval_env = Monitor(periodic_eval_env(config))
+    seconds_per_step = 1.0 / eval_env.metadata["render_fps"] if config["env"] in LAP_ENVS else None
+    # Evaluate `evaluations` times over the steps SB3 really runs (EvalCallback counts calls,
+    # one per n_envs steps), also when a tiny budget rounds up to one whole rollout.
+    eval_every = max(agent.steps_collected(steps, n_envs) // max(config["evaluations"], 1) // n_envs, 1)
     callbacks: list[BaseCallback] = [
         agent.eval_callback(eval_env, folder, eval_every, max(config["eval_episodes"], 1))
     ]
@@ -364,8 +370,33 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     eval_env.close()
     from experiments.plots.learning import write_curve
 
-    write_curve(folder)
+    write_curve(folder, seconds_per_step)
     return agent, train_seconds
+
+
+# Envs whose episodes are laps: their periodic evaluations start from the start line, as the
+# final trials do, and record each finished lap (the curves then show the lap time too).
+LAP_ENVS = ("gymlab/TrackRacer-v0",)
+
+
+class LapSuccess(gym.Wrapper):
+    """Marks a finished lap as ``info["is_success"]`` at the episode's end: SB3's EvalCallback
+    then saves the ``successes`` of each evaluation in ``evaluations.npz``."""
+
+    def step(self, action):
+        observation, reward, terminated, truncated, info = self.env.step(action)
+        if terminated or truncated:
+            info = {**info, "is_success": info["status"] == "lap_complete"}
+        return observation, reward, terminated, truncated, info
+
+
+def periodic_eval_env(config: dict[str, Any]) -> gym.Env:
+    """The env of the evaluations during training: the run's env; on a lap env, from the start
+    line with finished laps marked (so the learning curve can show the lap time)."""
+    if config["env"] not in LAP_ENVS:
+        return config_env(config)
+    env = make_env(config["env"], {**config["env_kwargs"], "start": "line"}, config.get("env_wrapper"))
+    return LapSuccess(env)
 
 
 def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
@@ -403,6 +434,22 @@ def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
     return agent, train_seconds
 
 
+def stderr_progress(clock):
+    """A started rich progress bar on stderr (stdout stays free for ``--json``): text, bar, n/total, ``clock``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        clock,
+        console=Console(stderr=True),
+    )
+    progress.start()
+    return progress
+
+
 class ProgressBar(BaseCallback):
     """A rich progress bar on stderr over the training steps."""
 
@@ -411,17 +458,9 @@ class ProgressBar(BaseCallback):
         self.total, self.label = total, label
 
     def _on_training_start(self) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import TimeRemainingColumn
 
-        self.bar = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        )
-        self.bar.start()
+        self.bar = stderr_progress(TimeRemainingColumn())
         self.task = self.bar.add_task(f"training {self.label}", total=self.total)
 
     def _on_step(self) -> bool:

@@ -57,3 +57,12 @@ def test_atomic_write_gives_the_usual_permissions(tmp_path):
     assert path.read_text() == "hi"
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]  # no temporary file left behind
+
+
+def test_envs_prefix_imports_and_registers_the_module():
+    import gymnasium as gym
+
+    env = gym.make("envs:gymlab/CoinChange-v0")
+    observation, _ = env.reset(seed=0)
+    assert env.observation_space.contains(observation)
+    env.close()

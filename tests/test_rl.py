@@ -120,3 +120,18 @@ def test_corrupted_or_missing_model_file_is_a_one_line_error(tmp_path):
         SB3Agent.load(broken, "ppo")
     with pytest.raises(GymlabError, match="no model file"):
         SB3Agent.load(tmp_path / "missing.zip", "ppo")
+
+
+def test_tiny_budget_still_evaluates_at_most_the_configured_number_of_times(tmp_path):
+    """A budget below one PPO rollout rounds up to it; evaluations must not multiply."""
+    import numpy as np
+
+    from agents.rl import SB3Agent
+    from experiments.runner import train
+
+    assert SB3Agent("ppo", {"n_steps": 32}).steps_collected(64, n_envs=4) == 128
+    assert SB3Agent("ppo", {"n_steps": 32}).steps_collected(129, n_envs=4) == 256
+    assert SB3Agent("dqn", {}).steps_collected(64, n_envs=4) == 64
+    run = train("coins", "ppo", steps=64, hyperparams={"n_steps": 32}, out=tmp_path / "run", eval_episodes=2)
+    timesteps = np.load(run.run_dir / "evaluations.npz")["timesteps"]
+    assert 1 <= len(timesteps) <= 10

@@ -181,3 +181,21 @@ def test_an_interrupted_compare_leaves_finished_runs_and_readable_results(tmp_pa
     monkeypatch.setattr(runner, "execute_run", real)
     resumed = compare(suite, seeds=2, out=tmp_path)
     assert resumed["computed"] == 1 and resumed["reused"] == 1 and resumed["complete"] is True
+
+
+def test_tensorboard_without_the_package_is_a_clear_error(cli, tmp_path, monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "tensorboard" else real_find_spec(name, *a),
+    )
+    result = cli(
+        "train", "coins", "--algo", "ppo", "--steps", "64", "--tensorboard", "--out", tmp_path / "run"
+    )
+    assert result.exit_code == 2
+    assert "--tensorboard needs the tensorboard package" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists()

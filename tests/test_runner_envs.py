@@ -116,6 +116,9 @@ def test_track_ppo_train_evaluate_gives_deepracer_trials(cli, tmp_path):
     ]
     assert len(trials) == 2 and set(trials[0]) == set(drive[0])  # the rows `gymlab track drive` prints
     assert cli("plot", tmp_path / "run", "--out", tmp_path / "plots").exit_code == 0
+    with (tmp_path / "run" / "curve.csv").open(encoding="utf-8") as file:
+        curve = list(csv.DictReader(file))
+    assert all(0.0 <= float(row["lap_rate"]) <= 1.0 for row in curve)  # laps are recorded
 
 
 def test_track_reward_from_a_file_is_part_of_the_run_identity(cli, tmp_path):

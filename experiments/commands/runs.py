@@ -229,16 +229,11 @@ class _RunsBar:
     """A rich progress bar over the runs of a comparison (on stderr)."""
 
     def __init__(self, total: int):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        from rich.progress import TimeElapsedColumn
 
-        self.progress = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-        )
-        self.progress.start()
+        from experiments.runner import stderr_progress
+
+        self.progress = stderr_progress(TimeElapsedColumn())
         self.task = self.progress.add_task("runs", total=total)
 
     def advance(self, result, done: int, total: int) -> None:

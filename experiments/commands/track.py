@@ -10,6 +10,7 @@ import typer
 
 from envs.errors import GymlabError
 from experiments.commands.common import JsonOption, emit_json, output_dir
+from experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -51,7 +52,10 @@ def drive(
 
         save_replay_gif(env.track, env.trajectory, gif, title=f"{agent} on {env.track.name}")
     if json:
-        emit_json({"track": env.track.name, "agent": agent, "trials": trials})
+        config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
+                  "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
+        document = {"track": env.track.name, "agent": agent, "trials": trials}
+        emit_json(document | {"provenance": provenance(config, seed)})
         return
     typer.echo(f"{agent} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
     typer.echo(

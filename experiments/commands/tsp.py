@@ -165,7 +165,15 @@ def compare_command(
 
     figure = plot_tours(instance, rows, out_dir / "tours.png")
     spread = plot_restart_spread(restart_lengths, best_known, out_dir / "restarts.png", instance.name)
-    config = {"instance": instance.name, "cities": instance.n, "closed": closed, "restarts": runs}
+    config = {
+        "instance": instance.name,
+        "file": None if file is None else str(file),
+        "random": None if cities is None else instance.n,
+        "cities": instance.n,
+        "closed": closed,
+        "restarts": runs,
+        "optimal": instance.optimal if optimal is not None else None,
+    }
     result = {
         "instance": instance.name,
         "cities": instance.n,

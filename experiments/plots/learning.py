@@ -37,16 +37,23 @@ def monitor_episodes(run_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     return np.cumsum(lengths), np.array([ret for _, ret, _ in rows])
 
 
-def write_curve(run_dir: Path, bins: int = 20) -> Path:
-    """``curve.csv`` (steps, mean_return, std_return, source) for one run."""
+def write_curve(run_dir: Path, seconds_per_step: float | None = None, bins: int = 20) -> Path:
+    """``curve.csv`` for one run: steps, mean_return, std_return, source, and on a lap env
+    (evaluations that record ``successes``) lap_rate — the share of evaluation episodes that
+    finished the lap — and lap_seconds, the mean time of the finished laps (empty: none)."""
     npz = run_dir / "evaluations.npz"
     if npz.is_file():
         data = np.load(npz)
         steps, results = data["timesteps"], data["results"]
         rows = [
-            (int(s), float(r.mean()), float(r.std()), "evaluation")
+            [int(s), float(r.mean()), float(r.std()), "evaluation", "", ""]
             for s, r in zip(steps, results, strict=True)
         ]
+        if "successes" in data.files and seconds_per_step is not None:
+            for row, finished, lengths in zip(rows, data["successes"], data["ep_lengths"], strict=True):
+                finished = np.asarray(finished, dtype=bool)
+                row[4] = float(finished.mean())
+                row[5] = float(lengths[finished].mean() * seconds_per_step) if finished.any() else ""
     else:
         ends, returns = monitor_episodes(run_dir)
         rows = []
@@ -55,27 +62,28 @@ def write_curve(run_dir: Path, bins: int = 20) -> Path:
             for lo, hi in zip(edges[:-1], edges[1:], strict=True):
                 chosen = returns[(ends > lo) & (ends <= hi)]
                 if len(chosen):
-                    rows.append((int(hi), float(chosen.mean()), float(chosen.std()), "training"))
+                    rows.append([int(hi), float(chosen.mean()), float(chosen.std()), "training", "", ""])
 
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as file:
             writer = csv.writer(file)
-            writer.writerow(["steps", "mean_return", "std_return", "source"])
+            writer.writerow(["steps", "mean_return", "std_return", "source", "lap_rate", "lap_seconds"])
             writer.writerows(rows)
 
     return atomic_write(run_dir / CURVE_FILE, write)
 
 
-def load_curve(run_dir: str | Path) -> tuple[np.ndarray, np.ndarray, str]:
-    """(steps, mean return, source) of a run's learning curve (empty for baselines)."""
+def load_curve(run_dir: str | Path, column: str = "mean_return") -> tuple[np.ndarray, np.ndarray, str]:
+    """(steps, values of ``column``, source) of a run's learning curve (empty for baselines);
+    a missing value (no lap finished, an older curve.csv) is NaN."""
     path = Path(run_dir) / CURVE_FILE
     if not path.is_file():
         return np.zeros(0), np.zeros(0), ""
     with path.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     steps = np.array([float(r["steps"]) for r in rows])
-    means = np.array([float(r["mean_return"]) for r in rows])
-    return steps, means, rows[0]["source"] if rows else ""
+    values = np.array([float(r.get(column) or "nan") for r in rows])
+    return steps, values, rows[0]["source"] if rows else ""
 
 
 def group_label(config: dict[str, Any]) -> str:
@@ -86,24 +94,31 @@ def group_label(config: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def group_runs(run_dirs: list[str | Path]) -> dict[tuple[str, str], list[Path]]:
-    """Runs grouped by (env, label): equal settings except the seed."""
-    groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
-    for run_dir in run_dirs:
-        config = json.loads((Path(run_dir) / "result.json").read_text(encoding="utf-8"))["config"]
-        groups[(config["env"], group_label(config))].append(Path(run_dir))
-    return dict(groups)
+def mean_band(
+    curves: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, std and number of seeds with a value, across seeds on a common step grid (each
+    curve interpolated onto it).
 
-
-def mean_band(curves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and std across seeds on a common step grid (each curve interpolated onto it)."""
-    curves = [(s, m) for s, m in curves if len(s)]
+    A missing value (NaN: that seed finished no lap there) is left out of the mean at that
+    step; a step where every seed misses stays NaN (a gap in the line)."""
+    curves = [(s, m) for s, m in curves if np.isfinite(m).any()]
     if not curves:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=int)
     last = min(s[-1] for s, _ in curves)
     grid = np.unique(np.concatenate([s[s <= last] for s, _ in curves]))
     stacked = np.array([np.interp(grid, s, m) for s, m in curves])
-    return grid, stacked.mean(axis=0), stacked.std(axis=0)
+    present = np.isfinite(stacked)
+    count = present.sum(axis=0)
+    filled = np.where(present, stacked, 0.0)
+    mean = filled.sum(axis=0) / np.maximum(count, 1)
+    std = np.sqrt((np.where(present, filled - mean, 0.0) ** 2).sum(axis=0) / np.maximum(count, 1))
+    mean[count == 0] = std[count == 0] = np.nan
+    return grid, mean, std, count
+
+
+Panels = dict[str, tuple[dict[str, list[Path]], dict[str, float]]]  # title → (learners, fixed agents)
+RETURN, LAP = "mean_return", "lap_seconds"  # the curve.csv columns drawn in the two rows
 
 
 def plot_learning_curves(
@@ -119,39 +134,70 @@ def plot_learning_curves(
     return plot_learning_panels({"": (groups, baselines or {})}, path, env_label)
 
 
+def has_laps(panels: Panels) -> bool:
+    """Whether any run of the panels recorded a finished lap in its evaluations."""
+    return any(
+        np.isfinite(load_curve(run_dir, LAP)[1]).any()
+        for groups, _ in panels.values()
+        for run_dirs in groups.values()
+        for run_dir in run_dirs
+    )
+
+
 def plot_learning_panels(
-    panels: dict[str, tuple[dict[str, list[Path]], dict[str, float]]], path: str | Path, env_label: str
+    panels: Panels, path: str | Path, env_label: str, fixed_laps: dict[str, float] | None = None
 ) -> Path:
-    """One panel per reward function: returns under different rewards are not comparable, so
-    each panel shows the learners trained on one reward and the fixed agents scored by it."""
+    """One column per reward function: returns under different rewards are not comparable, so
+    each column shows the learners trained on one reward and the fixed agents scored by it.
+
+    On a lap env a second row shows the evaluation lap time (s) of the same runs, with the
+    fixed agents' lap times (``fixed_laps``) as dashed lines: a reward such as ``progress``
+    pays 100 for every finished lap, so only the lap time shows the policy getting faster.
+    """
+    rows = 2 if has_laps(panels) else 1
     wide = len(panels) > 1
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels) if wide else 8, 4.8), squeeze=False)
-    for ax, (title, (groups, baselines)) in zip(axes[0], panels.items(), strict=True):
-        finals = _draw_curves(ax, groups, baselines)
-        ax.set_title(curve_finding(title or env_label, finals, baselines), fontsize=9)
-    if wide:
-        fig.suptitle(f"{env_label}: learning curves, one panel per reward function (mean ± std across seeds)")
+    fig, axes = plt.subplots(
+        rows, len(panels), figsize=(6 * len(panels) if wide else 8, 4.8 * rows), squeeze=False
+    )
+    for column, (title, (groups, baselines)) in enumerate(panels.items()):
+        finals = _draw_curves(axes[0, column], groups, baselines, RETURN, "evaluation episode return")
+        axes[0, column].set_title(curve_finding(title or env_label, finals, baselines), fontsize=9)
+        if rows == 2:
+            laps = fixed_laps or {}
+            finals = _draw_curves(
+                axes[1, column], groups, laps, LAP, "evaluation lap time (s), finished laps only"
+            )
+            axes[1, column].set_title(lap_finding(title or env_label, finals, laps), fontsize=9)
+    if wide or rows == 2:
+        what = "evaluation return (top) and lap time from the start line (bottom)" if rows == 2 else "return"
+        per = ", one column per reward function" if wide else ""
+        fig.suptitle(f"{env_label}: learning curves{per}: {what}, mean ± std across seeds")
     fig.tight_layout()
     return save_figure(fig, path)
 
 
-def _draw_curves(ax, groups: dict[str, list[Path]], baselines: dict[str, float]) -> dict[str, tuple]:
-    """Draw mean ± std per group and the baselines on ``ax``; returns each group's final point."""
-    finals: dict[str, tuple[float, float, int, int]] = {}
+def _draw_curves(
+    ax, groups: dict[str, list[Path]], baselines: dict[str, float], column: str, ylabel: str
+) -> dict[str, tuple]:
+    """Draw mean ± std of ``column`` per group and the baselines on ``ax``; returns each
+    group's final point (mean, std, steps, seeds with a value there, seeds)."""
+    finals: dict[str, tuple[float, float, int, int, int]] = {}
     for label, run_dirs in sorted(groups.items()):
-        curves = [load_curve(run_dir)[:2] for run_dir in run_dirs]
-        grid, mean, std = mean_band(curves)
+        curves = [load_curve(run_dir, column)[:2] for run_dir in run_dirs]
+        grid, mean, std, count = mean_band(curves)
         if not len(grid):
             continue
         source = " [training episodes]" if load_curve(run_dirs[0])[2] == "training" else ""
         seeds = f"{len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''}"
-        line = ax.plot(grid, mean, label=f"{label}{source} ({seeds})")[0]
+        line = ax.plot(grid, mean, marker="." if column == LAP else None, label=f"{label}{source} ({seeds})")[
+            0
+        ]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
-        finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), len(run_dirs))
+        finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), int(count[-1]), len(run_dirs))
     for index, (label, value) in enumerate(sorted(baselines.items())):
         ax.axhline(value, linestyle="--", color=f"C{(index + len(finals)) % 10}", label=f"{label} (fixed)")
     ax.set_xlabel("environment steps")
-    ax.set_ylabel("evaluation episode return")
+    ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     if finals or baselines:
         ax.legend(fontsize=8, loc="best")
@@ -163,7 +209,7 @@ def curve_finding(label: str, finals: dict[str, tuple], baselines: dict[str, flo
     if not finals:
         return f"{label}: no learning curves recorded"
     best = max(finals, key=lambda name: finals[name][0])
-    mean, std, steps, seeds = finals[best]
+    mean, std, steps, _, seeds = finals[best]
     spread = f" ± {std:.2g}" if seeds > 1 else ""
     if len(finals) == 1:
         text = f"{label}: {best} reaches return {mean:.3g}{spread}\nafter {steps:,} steps"
@@ -181,6 +227,55 @@ def curve_finding(label: str, finals: dict[str, tuple], baselines: dict[str, flo
         )
         text += f", {verdict} the best fixed agent, {top} ({baselines[top]:.3g})"
     return text
+
+
+def lap_finding(label: str, finals: dict[str, tuple], fixed_laps: dict[str, float]) -> str:
+    """A title for the lap-time panel: the fastest learner's lap at the last evaluation, and
+    how it compares with the fastest fixed agent's lap."""
+    finished = {name: final for name, final in finals.items() if np.isfinite(final[0])}
+    if not finished:
+        return f"{label}: no learner finishes a lap at the last evaluation"
+    best = min(finished, key=lambda name: finished[name][0])
+    mean, std, steps, lapping, seeds = finished[best]
+    spread = f" ± {std:.2f}" if lapping > 1 else ""
+    which = f" ({lapping} of {seeds} seeds lap)" if lapping < seeds else ""
+    text = f"{label}: {best} laps in {mean:.2f}{spread} s{which} after {steps:,} steps"
+    if fixed_laps:
+        top = min(fixed_laps, key=fixed_laps.get)
+        gap = fixed_laps[top] - mean
+        verdict = (
+            "level with" if abs(gap) < 0.005 else f"{abs(gap):.2f} s {'faster' if gap > 0 else 'slower'} than"
+        )
+        text += f",\n{verdict} {top} ({fixed_laps[top]:.2f} s)"
+    return text
+
+
+def learning_panels(run_dirs: list[str | Path]) -> tuple[Panels, dict[str, float]]:
+    """The panels of one env's runs: a column per reward with its learners (mean over seeds)
+    and the fixed agents' return under that reward; and the fixed agents' lap times (s)."""
+    from experiments.runner import default_reward
+
+    learners: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    fixed: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    laps: dict[str, list[float]] = defaultdict(list)
+    for run_dir in map(Path, run_dirs):
+        result = json.loads((run_dir / "result.json").read_text(encoding="utf-8"))
+        config, metrics = result["config"], result["metrics"]
+        reward = config["reward"] or default_reward(config["env"])
+        title = f"reward {reward}" if reward else ""
+        if (run_dir / CURVE_FILE).is_file():
+            learners[title][config["agent"]].append(run_dir)
+            continue
+        if metrics.get("mean_return") is not None:
+            fixed[title][config["agent"]].append(metrics["mean_return"])
+        if metrics.get("mean_lap_time") is not None:
+            laps[config["agent"]].append(metrics["mean_lap_time"])  # the same whatever the reward
+
+    def means(values: dict[str, list[float]]) -> dict[str, float]:
+        return {name: float(np.mean(found)) for name, found in values.items()}
+
+    panels = {title: (dict(groups), means(fixed.get(title, {}))) for title, groups in learners.items()}
+    return panels, means(laps)
 
 
 def plot_run(run_dir: str | Path, path: str | Path) -> Path:
@@ -214,21 +309,26 @@ def run_dirs_in(paths: list[str | Path]) -> list[Path]:
 
 
 def plot_runs(paths: list[str | Path], out: str | Path | None = None) -> list[Path]:
-    """One learning-curve PNG per env over the given runs, grouped by config (mean ± band)."""
+    """One learning-curve PNG per env over the given runs, as ``gymlab compare`` draws them:
+    a column per reward, mean ± band across seeds, fixed agents among the runs as dashed lines
+    (and on the track, the lap-time row)."""
+    from envs.errors import GymlabError
     from experiments.io import default_out_dir
 
-    runs = [run for run in run_dirs_in(paths) if (run / CURVE_FILE).is_file()]
-    if not runs:
-        from envs.errors import GymlabError
-
+    runs = run_dirs_in(paths)
+    by_env: dict[str, list[Path]] = defaultdict(list)
+    for run_dir in runs:
+        config = json.loads((run_dir / "result.json").read_text(encoding="utf-8"))["config"]
+        by_env[config["env"]].append(run_dir)
+    if not any((run / CURVE_FILE).is_file() for run in runs):
         raise GymlabError(
             "none of these runs has a learning curve (baselines do not learn); pass trained runs"
         )
     out = Path(out) if out is not None else default_out_dir("plot")
-    by_env: dict[str, dict[str, list[Path]]] = defaultdict(dict)
-    for (env, label), members in group_runs(runs).items():
-        by_env[env][label] = members
-    return [
-        plot_learning_curves(groups, out / f"{env.split('/')[-1]}_learning.png", env)
-        for env, groups in sorted(by_env.items())
-    ]
+    plots = []
+    for env, env_runs in sorted(by_env.items()):
+        panels, fixed_laps = learning_panels(env_runs)
+        if panels:
+            path = out / f"{env.split('/')[-1]}_learning.png"
+            plots.append(plot_learning_panels(panels, path, env, fixed_laps))
+    return plots

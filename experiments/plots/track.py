@@ -25,21 +25,6 @@ def plot_track(track: Track, path: str | Path) -> Path:
     return save_figure(fig, path)
 
 
-def plot_lap(
-    track: Track, trajectory: list[tuple[float, float, float, float]], path: str | Path, title: str
-) -> Path:
-    """PNG of one episode's path (x, y, yaw, speed per step) coloured by speed."""
-    fig, ax = plt.subplots(figsize=(7, 5.5))
-    draw_track(ax, track)
-    data = np.array(trajectory)
-    lines = speed_collection(data[:, 0], data[:, 1], data[:, 3])
-    ax.add_collection(lines)
-    fig.colorbar(lines, ax=ax, label="speed (m/s)", shrink=0.8)
-    ax.set_title(title)
-    ax.autoscale_view()
-    return save_figure(fig, path)
-
-
 def save_replay_gif(
     track: Track,
     trajectory: list[tuple[float, float, float, float]],
