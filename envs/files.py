@@ -36,6 +36,14 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
+def read_text(path: str | Path, fix: str) -> str:
+    """The UTF-8 text of ``path``, or a one-line GymlabError (binary garbage) saying how to ``fix`` it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GymlabError(f"{path} is not UTF-8 text; {fix}") from None
+
+
 def _umask() -> int:
     """The process's umask (reading it means setting it, so set it back at once)."""
     mask = os.umask(0o022)

@@ -13,6 +13,7 @@ and RRR = 6378.388.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from envs.errors import GymlabError
-from envs.files import download
+from envs.files import download, read_text
 
 # --------------------------------------------------------------------------- the instance
 
@@ -163,7 +164,8 @@ def load_edge_csv(path: str | Path) -> TSPInstance:
     GOOG→AAPL 11, AAPL→ORCL 26 vs ORCL→AAPL 22.)
     """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as handle:
+    text = read_text(path, "give a CSV file with the header corp_start,corp_end,distance")
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         header = [column.strip() for column in reader.fieldnames or []]
         missing = [column for column in CSV_COLUMNS if column not in header]
@@ -468,7 +470,7 @@ def read_optimal(path: str | Path, name: str) -> float | None:
     if not table_path.is_file():
         return None
     try:
-        table = json.loads(table_path.read_text(encoding="utf-8"))
+        table = json.loads(read_text(table_path, "fix or remove it"))
     except json.JSONDecodeError as error:
         raise GymlabError(f"{table_path}: not valid JSON ({error.msg}); fix or remove it") from None
     value = table.get(name, table.get(Path(path).stem)) if isinstance(table, dict) else None

@@ -157,3 +157,15 @@ def test_coins_learn_leaves_stderr_empty_when_it_is_not_a_terminal(cli, tmp_path
     result = cli("coins", "learn", "--max-amount", "10", "--steps", "500", "--out", tmp_path / "out")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_binary_garbage_csv_and_optimal_json_are_one_line(cli, tmp_path, shared_data):
+    garbage = bytes(range(128, 256)) * 8
+    csv_file = tmp_path / "routes.csv"
+    csv_file.write_bytes(garbage)
+    assert_one_line_error(cli("tsp", "solve", csv_file), "routes.csv", "UTF-8")
+    folder = tmp_path / "tsplib"
+    folder.mkdir()
+    (folder / "burma14.tsp").write_bytes((shared_data / "tsplib" / "burma14.tsp").read_bytes())
+    (folder / "optimal.json").write_bytes(garbage)
+    assert_one_line_error(cli("tsp", "solve", folder / "burma14.tsp"), "optimal.json", "UTF-8")
