@@ -10,13 +10,12 @@ from __future__ import annotations
 import sys
 from typing import Annotated, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from envs.errors import GymlabError
 
-try:  # recent typer vendors click as typer._click: its usage errors are not click's classes
+try:  # recent typer vendors click as typer._click (and no longer installs click itself)
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # older typer runs on click itself
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -28,24 +27,24 @@ _DEBUG = {"on": False}
 class GymlabGroup(TyperGroup):
     """The root command group: turns bad input into a one-line error and exit code 2."""
 
-    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+    def make_context(self, info_name, args, parent=None, **extra) -> typer.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
         except UsageError as error:  # the root's own options, e.g. `gymlab --bogus`
             _usage_error(error)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
         except (GymlabError, OSError) as error:
             if _DEBUG["on"]:
                 raise
-            click.echo(f"error: {_one_line(error)}", err=True)
+            typer.echo(f"error: {_one_line(error)}", err=True)
             ctx.exit(2)
         except MemoryError as error:  # a safety net: sizes are checked up front where we know them
             if _DEBUG["on"]:
                 raise
-            click.echo(f"error: out of memory ({_one_line(error)}); ask for a smaller size", err=True)
+            typer.echo(f"error: out of memory ({_one_line(error)}); ask for a smaller size", err=True)
             ctx.exit(2)
         except UsageError as error:  # a subcommand's options: unknown, missing, wrong type
             _usage_error(error)
@@ -56,7 +55,7 @@ def _usage_error(error: UsageError) -> NoReturn:
     if isinstance(error, NoArgsIsHelpError):
         raise error
     command = error.ctx.command_path if error.ctx is not None else "gymlab"
-    click.echo(f"error: {_one_line(error).rstrip('.')}; see `{command} --help`", err=True)
+    typer.echo(f"error: {_one_line(error).rstrip('.')}; see `{command} --help`", err=True)
     sys.exit(error.exit_code)
 
 
