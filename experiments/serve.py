@@ -26,7 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from flask import Flask, jsonify, request
+
+try:
+    from flask import Flask, jsonify, request
+except ImportError:  # Flask is an optional extra: gymlab's core does not serve models
+    raise SystemExit("error: serving a model needs Flask: pip install -e '.[serve]'") from None
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
