@@ -12,6 +12,7 @@ On a function with several local minima the starting point decides which minimum
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -299,12 +300,16 @@ def minimize(
     """Step downhill until ‖∇f‖ ≤ tol (``converged``), |x| > blowup (``diverged``) or ``max_steps``."""
     if max_steps < 1:
         raise GymlabError(f"max steps must be at least 1 (got {max_steps})")
+    if not (math.isfinite(tol) and tol > 0):
+        raise GymlabError(f"the tolerance must be a positive number, e.g. 1e-6 (got {tol})")
     x = np.array(function.start if start is None else start, dtype=float)
     if x.shape != (function.dim,):
         raise GymlabError(
             f"{function.name} takes a start of {function.dim} number(s), e.g. "
             f"{','.join(str(s) for s in function.start)} (got {len(x)})"
         )
+    if not np.isfinite(x).all():
+        raise GymlabError(f"the start must be finite numbers, e.g. {','.join(map(str, function.start))}")
     optimizer.reset(function.dim)
     path, losses = [x.copy()], [function.f(x)]
     outcome = "max_steps"

@@ -169,3 +169,18 @@ def test_binary_garbage_csv_and_optimal_json_are_one_line(cli, tmp_path, shared_
     (folder / "burma14.tsp").write_bytes((shared_data / "tsplib" / "burma14.tsp").read_bytes())
     (folder / "optimal.json").write_bytes(garbage)
     assert_one_line_error(cli("tsp", "solve", folder / "burma14.tsp"), "optimal.json", "UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--tol", "-1"), "tolerance must be a positive number"),
+        (("--tol", "nan"), "tolerance must be a positive number"),
+        (("--start", "nan,1"), "start must be finite numbers"),
+    ],
+)
+def test_demo_gd_refuses_a_bad_tolerance_or_start(cli, tmp_path, args, message):
+    result = cli("demo", "gd", *args, "--out", tmp_path / "gd")
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "gd").exists()
