@@ -151,6 +151,13 @@ def silhouette_score(
     return float(silhouette_samples(X, labels).mean())
 
 
+def silhouette_curve(
+    X: np.ndarray, results: list[KMeansResult], sample_size: int | None = None, seed: int = 0
+) -> list[float]:
+    """The silhouette of each k-means result (NaN for k = 1, where it is undefined): pick the highest."""
+    return [silhouette_score(X, r.labels, sample_size, seed) if r.k >= 2 else np.nan for r in results]
+
+
 def contingency(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     """Table of counts: rows = true classes, columns = clusters."""
     _, t = np.unique(truth, return_inverse=True)

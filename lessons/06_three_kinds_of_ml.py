@@ -25,7 +25,7 @@ from agents.clustering import (
     elbow_curve,
     name_clusters,
     purity,
-    silhouette_score,
+    silhouette_curve,
     standardize,
 )
 from agents.coins import greedy_change, train_q_learning
@@ -52,7 +52,7 @@ def main() -> None:
     features, X = table_matrix(table)
     scaled = standardize(X)
     curve = elbow_curve(scaled, range(1, 9), n_init=5 if args.quick else 10, seed=args.seed)
-    silhouettes = [silhouette_score(scaled, c.labels) if c.k >= 2 else np.nan for c in curve]
+    silhouettes = silhouette_curve(scaled, curve)
     chosen = curve[int(np.nanargmax(silhouettes))]
     names = name_clusters(truth, chosen.labels, archetypes)  # the domain expert's step
     match, ari = purity(truth, chosen.labels), adjusted_rand_index(truth, chosen.labels)

@@ -269,14 +269,10 @@ def kmeans(
     if not 1 <= k <= len(X):
         raise GymlabError(f"k must be between 1 and the number of rows ({len(X)}), got k={k}")
     space = clustering.standardize(X) if scale else X
-    chosen = clustering.kmeans(space, k, n_init=n_init, seed=seed)
     sample = 5000 if len(X) > 5000 else None  # the silhouette is O(n²): score a seeded sample
-    silhouette = clustering.silhouette_score(space, chosen.labels, sample, seed) if k >= 2 else math.nan
     curve = clustering.elbow_curve(space, range(1, min(max(k_max, k), len(X)) + 1), n_init, seed)
-    curve_silhouettes = [
-        clustering.silhouette_score(space, result.labels, sample, seed) if result.k >= 2 else math.nan
-        for result in curve
-    ]
+    curve_silhouettes = clustering.silhouette_curve(space, curve, sample, seed)
+    chosen, silhouette = curve[k - 1], curve_silhouettes[k - 1]  # the curve starts at k = 1
     centers = np.array([X[chosen.labels == j].mean(axis=0) for j in range(k)])
     document = {
         "k": k,
