@@ -285,10 +285,13 @@ class LearningRun:
     @property
     def optimal_rate(self) -> float:
         """Share of amounts (0–1) the learned greedy policy pays with the DP-optimal count."""
-        hits = sum(
-            learned == best for learned, best in zip(self.learned_counts, self.optimal_counts, strict=True)
-        )
-        return hits / len(self.amounts)
+        return optimal_share(self.learned_counts, self.optimal_counts)
+
+
+def optimal_share(counts: Sequence[int | None], optimal_counts: Sequence[int]) -> float:
+    """Share of amounts (0–1) paid with the DP-optimal number of coins (``None`` = not paid)."""
+    hits = sum(count == best for count, best in zip(counts, optimal_counts, strict=True))
+    return hits / len(optimal_counts)
 
 
 def train_q_learning(

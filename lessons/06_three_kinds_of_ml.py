@@ -28,7 +28,7 @@ from agents.clustering import (
     silhouette_curve,
     standardize,
 )
-from agents.coins import greedy_change, train_q_learning
+from agents.coins import greedy_change, optimal_share, train_q_learning
 from agents.supervised import fit_closed_form, pearson_r
 from experiments.datasets import basketball_players, synthetic_height_weight, table_matrix
 from experiments.lessons import lesson_arguments, punchline
@@ -71,7 +71,7 @@ def main() -> None:
     run = train_q_learning(env, seed=args.seed)
     env.close()
     greedy = [greedy_change(coins, a).count for a in run.amounts]
-    greedy_rate = float(np.mean([g == o for g, o in zip(greedy, run.optimal_counts, strict=True)]))
+    greedy_rate = optimal_share(greedy, run.optimal_counts)
     print(
         f"   after {run.steps:,} steps ({run.episodes:,} episodes, {run.seconds:.2f} s) Q-learning pays "
         f"{run.optimal_rate:.0%} of amounts with the fewest coins; greedy {greedy_rate:.0%}"

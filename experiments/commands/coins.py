@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
-from agents.coins import check_canonical, greedy_change, optimal_change, train_q_learning
+from agents.coins import check_canonical, greedy_change, optimal_change, optimal_share, train_q_learning
 from envs.coin_change import validate_amount, validate_coins
 from envs.errors import GymlabError
 from experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list
@@ -124,7 +124,7 @@ def learn(
         run = train_q_learning(env, seed=seed_value, max_steps=budget, on_check=show)
     env.close()
     greedy = [greedy_change(system, a).count for a in run.amounts]
-    greedy_rate = sum(g == best for g, best in zip(greedy, run.optimal_counts, strict=True)) / len(greedy)
+    greedy_rate = optimal_share(greedy, run.optimal_counts)
 
     plot = plot_coins_per_amount(
         system, run.amounts, run.optimal_counts, greedy, run.learned_counts, out_dir / "coins_per_amount.png"
