@@ -3,7 +3,7 @@
 A lesson is a script ``lessons/NN_name.py`` whose module docstring opens with a one-line
 summary. Every lesson takes ``--quick``, ``--seed`` and ``--out``, prints its punchline — a
 measured fact — on a line that starts with ``PUNCHLINE:``, and saves its plots under ``--out``.
-:func:`lesson_arguments` and :func:`punchline` are the two helpers lessons share.
+:func:`lesson_arguments`, :func:`one_line_errors` and :func:`punchline` are the helpers lessons share.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +112,15 @@ def _existing_file(text: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"no file at {path} (check the path)")
     return path
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Bad input inside a lesson (e.g. its --data file) ends it with one ``error: …`` line, no traceback."""
+    try:
+        yield
+    except GymlabError as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def punchline(text: str) -> str:

@@ -20,9 +20,8 @@ basketball stats are not: they are a mixture of player types, the subject of les
 import numpy as np
 
 from agents.supervised import fit_closed_form, pearson_r
-from envs.errors import GymlabError
 from experiments.datasets import load_height_weight, synthetic_height_weight
-from experiments.lessons import lesson_arguments, punchline
+from experiments.lessons import lesson_arguments, one_line_errors, punchline
 from experiments.plots.demos import plot_histograms, plot_joint_density, plot_regression
 from experiments.stats import describe, format_describe
 
@@ -30,10 +29,8 @@ from experiments.stats import describe, format_describe
 def main() -> None:
     args = lesson_arguments(__doc__, data="CSV with Height… and Weight… columns (e.g. height-weight-25k.csv)")
     if args.data is not None:
-        try:
+        with one_line_errors():
             height, weight = load_height_weight(args.data)
-        except GymlabError as error:
-            raise SystemExit(f"error: {error}") from None
         source = str(args.data)
     else:
         n = 2_000 if args.quick else 25_000

@@ -17,9 +17,8 @@ Try next: `--data ../shared/data/corp_routes.csv` (the book's 15 companies) or a
 """
 
 from agents.routing import lowest_simulation, nearest_neighbour, solve
-from envs.errors import GymlabError
 from envs.tsp_instances import HELD_KARP_LIMIT, gap, known_optimum, load_instance, random_instance
-from experiments.lessons import lesson_arguments, punchline
+from experiments.lessons import lesson_arguments, one_line_errors, punchline
 from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
 
 
@@ -28,10 +27,8 @@ def main() -> None:
         __doc__, data="a TSPLIB .tsp file or an edge-list CSV (corp_start,corp_end,distance)"
     )
     if args.data is not None:
-        try:
+        with one_line_errors():
             instance = load_instance(args.data)
-        except GymlabError as error:
-            raise SystemExit(f"error: {error}") from None
     else:
         instance = random_instance(12 if args.quick else 18, seed=args.seed)
     restarts = 20 if args.quick else 50

@@ -22,7 +22,6 @@ recommendation change.
 import numpy as np
 
 from agents.supervised import fit_closed_form, pearson_r, prediction_errors, train_test_split
-from envs.errors import GymlabError
 from experiments.datasets import (
     load_height_weight,
     read_numeric_csv,
@@ -30,7 +29,7 @@ from experiments.datasets import (
     write_height_weight_csv,
 )
 from experiments.io import write_json, write_text
-from experiments.lessons import lesson_arguments, punchline
+from experiments.lessons import lesson_arguments, one_line_errors, punchline
 from experiments.plots.demos import (
     plot_histograms,
     plot_joint_density,
@@ -57,11 +56,9 @@ def main() -> None:
         height[rng.random(n) < 0.004] = np.nan
         weight[rng.random(n) < 0.004] = np.nan
         source = write_height_weight_csv(args.out / "height-weight.csv", height, weight)
-    try:
+    with one_line_errors():
         raw_rows = len(next(iter(read_numeric_csv(source).values())))
         height, weight = load_height_weight(source)
-    except GymlabError as error:
-        raise SystemExit(f"error: {error}") from None
     dropped = raw_rows - len(height)
     print(
         f"1. Ingest {source}: {raw_rows:,} rows, {dropped} dropped for a missing value, {len(height):,} kept"
