@@ -27,7 +27,7 @@ import numpy as np
 
 from agents.base import Agent
 from envs.errors import GymlabError
-from envs.tsp_instances import TSPInstance, held_karp, open_path_matrix, tour_length
+from envs.tsp_instances import TSPInstance, held_karp, nearest_unvisited, open_path_matrix, tour_length
 
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
 
@@ -67,8 +67,7 @@ def nearest_neighbour(
     tour = [start]
     visited[start] = True
     for _ in range(n - 1):
-        options = np.where(visited, np.inf, distances[tour[-1]])
-        city = int(options.argmin())  # ties go to the lowest index
+        city = nearest_unvisited(distances, tour[-1], visited)
         tour.append(city)
         visited[city] = True
     return Solution("nn", tour, tour_length(distances, tour, closed), closed)
@@ -335,8 +334,7 @@ class NearestNeighbourAgent(Agent):
     learns = False
 
     def act(self, observation, env) -> int:
-        options = np.where(env.visited, np.inf, env.instance.distances[env.current_city])
-        return int(options.argmin())
+        return nearest_unvisited(env.instance.distances, env.current_city, env.visited)
 
 
 class RandomTourAgent(Agent):

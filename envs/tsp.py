@@ -22,6 +22,7 @@ from envs.tsp_instances import (
     gap,
     known_optimum,
     load_instance,
+    nearest_unvisited,
     random_instance,
 )
 
@@ -178,7 +179,7 @@ class TSPEnv(gym.Env):
         distances = self.instance.distances
         reward = 0.0
         if invalid:  # documented rule: go to the nearest unvisited city, pay a penalty
-            city = int(np.where(self.visited, np.inf, distances[self.current_city]).argmin())
+            city = nearest_unvisited(distances, self.current_city, self.visited)
             reward -= self.invalid_penalty * float(distances.max())
             self.invalid_actions += 1
         reward -= float(distances[self.current_city, city])
