@@ -191,7 +191,7 @@ class GradientDescent:
     name = "gd"
 
     def __init__(self, lr: float):
-        self.lr = _check_lr(lr)
+        self.lr = check_learning_rate(lr)
 
     def reset(self, dim: int) -> None:
         """Forget any state (plain GD has none)."""
@@ -251,7 +251,8 @@ def make_optimizer(name: str, lr: float) -> GradientDescent:
     return OPTIMIZERS[name](lr)
 
 
-def _check_lr(lr: float) -> float:
+def check_learning_rate(lr: float) -> float:
+    """``lr`` as a float, or a one-line GymlabError unless it is a positive finite number."""
     if not np.isfinite(lr) or lr <= 0:
         raise GymlabError(f"learning rate must be a positive number (got {lr}); try e.g. --lr 0.1")
     return float(lr)
@@ -352,7 +353,7 @@ def lr_sweep(
     if not lrs:
         raise GymlabError("give at least one learning rate, e.g. --lr 0.001,0.1,1.1")
     for lr in lrs:
-        _check_lr(lr)
+        check_learning_rate(lr)
     return [
         minimize(function, make_optimizer(name, lr), start, max_steps, tol)
         for name in optimizers
