@@ -135,7 +135,7 @@ def four_wells(tilt: tuple[float, float] = (0.3, 0.2)) -> TestFunction:
     minima.sort(key=lambda m: f(np.array(m)))
     return TestFunction(
         name="four_wells",
-        description="(x² − 1)² + (y² − 1)² + 0.3x + 0.2y: four local minima near (±1, ±1)",
+        description=f"(x² − 1)² + (y² − 1)² + {tx}x + {ty}y: four local minima near (±1, ±1)",
         f=f,
         grad=grad,
         start=(1.6, 1.7),
@@ -175,7 +175,8 @@ def lr_thresholds(curvature: float) -> dict[str, float]:
 
 
 def expected_regime(lr: float, curvature: float) -> str:
-    """The regime theory predicts on a·x²/2: ``diverge``, ``oscillate`` or ``monotone``."""
+    """The regime theory predicts on a·x²/2: ``diverge``, ``oscillate forever`` (lr = 2/a exactly),
+    ``oscillate`` or ``monotone``."""
     factor = 1.0 - lr * curvature  # x ← factor · x each step
     if abs(factor) >= 1.0:
         return "diverge" if abs(factor) > 1.0 else "oscillate forever"
