@@ -154,9 +154,7 @@ def best_two_opt(distances: np.ndarray, tour: np.ndarray) -> tuple[float, int, i
     (a→c) and (b→d), and the stretch b..c is driven backwards. All (i, j) are scored at once.
     """
     m = len(tour)
-    legs = distances[np.ix_(tour, tour)]  # legs[i, j] = distance from tour[i] to tour[j]
-    forward = np.diagonal(np.roll(legs, -1, axis=1)).copy()  # forward[i]: tour[i] → tour[i+1]
-    backward = np.diagonal(np.roll(legs, -1, axis=0)).copy()  # backward[i]: tour[i+1] → tour[i]
+    legs, forward, backward = _legs(distances, tour)
     # driving tour[0] → tour[p] backwards instead of forwards costs extra[p] more
     extra = np.concatenate([[0.0], np.cumsum(backward[:-1] - forward[:-1])])
     reversal = extra[None, :] - np.roll(extra, -1)[:, None]  # stretch tour[i+1..j] reversed
@@ -174,9 +172,7 @@ def best_or_opt(distances: np.ndarray, tour: np.ndarray, longest: int = 3) -> tu
     Returns (change in length, (f, size, k, reversed)).
     """
     m = len(tour)
-    legs = distances[np.ix_(tour, tour)]
-    forward = np.diagonal(np.roll(legs, -1, axis=1))  # tour[i] → tour[i+1]
-    backward = np.diagonal(np.roll(legs, -1, axis=0))  # tour[i+1] → tour[i]
+    legs, forward, backward = _legs(distances, tour)
     best: tuple[float, tuple] = (np.inf, (0, 1, 0, False))
     for size in range(1, min(longest, m - 3) + 1):
         before_first = np.roll(forward, 1)  # tour[f-1] → tour[f]
@@ -196,6 +192,15 @@ def best_or_opt(distances: np.ndarray, tour: np.ndarray, longest: int = 3) -> tu
             if change.flat[flat] < best[0]:
                 best = (float(change.flat[flat]), (flat // m, size, flat % m, reverse))
     return best
+
+
+def _legs(distances: np.ndarray, tour: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distances both move scans read, in tour order: ``legs[i, j]`` from tour[i] to tour[j],
+    ``forward[i]`` the leg tour[i] → tour[i+1] and ``backward[i]`` the leg tour[i+1] → tour[i]."""
+    legs = distances[np.ix_(tour, tour)]
+    forward = np.diagonal(np.roll(legs, -1, axis=1)).copy()
+    backward = np.diagonal(np.roll(legs, -1, axis=0)).copy()
+    return legs, forward, backward
 
 
 @functools.lru_cache(maxsize=64)
