@@ -32,6 +32,13 @@ from envs.tsp_instances import TSPInstance, held_karp, nearest_unvisited, open_p
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
 
 
+def check_solver(solver: str) -> str:
+    """``solver`` if it is one of :data:`SOLVERS`, else a one-line GymlabError listing them."""
+    if solver not in SOLVERS:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    return solver
+
+
 @dataclass
 class Solution:
     """A planned tour: city indices in visiting order (0-based) and its length."""
@@ -279,6 +286,7 @@ def solve(
     ``start`` fixes the first city (``nn`` then starts there; ``restarts`` ignores it); ``kicks``
     is local search's number of double-bridge kicks (default: ``restarts``).
     """
+    check_solver(solver)
     distances = as_matrix(problem)
     began = time.perf_counter()
     if solver == "nn":
@@ -289,10 +297,8 @@ def solve(
         solution = local_search(
             distances, closed=closed, start=start, kicks=restarts if kicks is None else kicks, seed=seed
         )
-    elif solver == "exact":
+    else:  # "exact"
         solution = exact(distances, closed, start)
-    else:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     solution.seconds = time.perf_counter() - began
     return solution
 
@@ -310,9 +316,8 @@ class TourAgent(Agent):
     learns = False
 
     def __init__(self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0) -> None:
-        if solver not in SOLVERS:
-            raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
-        self.solver, self.restarts, self.seed = solver, restarts, seed
+        self.solver = check_solver(solver)
+        self.restarts, self.seed = restarts, seed
         self.name = f"tour-{solver}"
         self._plan: list[int] = []
 
