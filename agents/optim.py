@@ -135,7 +135,7 @@ def four_wells(tilt: tuple[float, float] = (0.3, 0.2)) -> TestFunction:
     minima.sort(key=lambda m: f(np.array(m)))
     return TestFunction(
         name="four_wells",
-        description="(x² − 1)² + (y² − 1)² + 0.3x + 0.2y: four local minima near (±1, ±1)",
+        description=f"(x² − 1)² + (y² − 1)² + {tx}x + {ty}y: four local minima near (±1, ±1)",
         f=f,
         grad=grad,
         start=(1.6, 1.7),
@@ -175,7 +175,8 @@ def lr_thresholds(curvature: float) -> dict[str, float]:
 
 
 def expected_regime(lr: float, curvature: float) -> str:
-    """The regime theory predicts on a·x²/2: ``diverge``, ``oscillate`` or ``monotone``."""
+    """The regime theory predicts on a·x²/2: ``diverge``, ``oscillate forever`` (lr = 2/a exactly),
+    ``oscillate`` or ``monotone``."""
     factor = 1.0 - lr * curvature  # x ← factor · x each step
     if abs(factor) >= 1.0:
         return "diverge" if abs(factor) > 1.0 else "oscillate forever"
@@ -191,7 +192,7 @@ class GradientDescent:
     name = "gd"
 
     def __init__(self, lr: float):
-        self.lr = _check_lr(lr)
+        self.lr = check_learning_rate(lr)
 
     def reset(self, dim: int) -> None:
         """Forget any state (plain GD has none)."""
@@ -251,7 +252,8 @@ def make_optimizer(name: str, lr: float) -> GradientDescent:
     return OPTIMIZERS[name](lr)
 
 
-def _check_lr(lr: float) -> float:
+def check_learning_rate(lr: float) -> float:
+    """``lr`` as a float, or a one-line GymlabError unless it is a positive finite number."""
     if not np.isfinite(lr) or lr <= 0:
         raise GymlabError(f"learning rate must be a positive number (got {lr}); try e.g. --lr 0.1")
     return float(lr)
@@ -352,7 +354,7 @@ def lr_sweep(
     if not lrs:
         raise GymlabError("give at least one learning rate, e.g. --lr 0.001,0.1,1.1")
     for lr in lrs:
-        _check_lr(lr)
+        check_learning_rate(lr)
     return [
         minimize(function, make_optimizer(name, lr), start, max_steps, tol)
         for name in optimizers

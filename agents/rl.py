@@ -248,9 +248,8 @@ class SB3Agent(Agent):
     def act(self, observation: Any, env: gym.Env) -> Any:
         if self.model is None:
             raise GymlabError(f"{self.name} has no model yet; train it first (gymlab train) or load one")
-        masks = env.action_masks() if self.algo.masked else None
         if self.algo.masked:
-            action, _ = self.model.predict(observation, deterministic=True, action_masks=masks)
+            action, _ = self.model.predict(observation, deterministic=True, action_masks=env.action_masks())
         else:
             action, _ = self.model.predict(observation, deterministic=True)
         if isinstance(self.model.action_space, spaces.Discrete):

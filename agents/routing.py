@@ -27,9 +27,16 @@ import numpy as np
 
 from agents.base import Agent
 from envs.errors import GymlabError
-from envs.tsp_instances import TSPInstance, held_karp, open_path_matrix, tour_length
+from envs.tsp_instances import TSPInstance, held_karp, nearest_unvisited, open_path_matrix, tour_length
 
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
+
+
+def check_solver(solver: str) -> str:
+    """``solver`` if it is one of :data:`SOLVERS`, else a one-line GymlabError listing them."""
+    if solver not in SOLVERS:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    return solver
 
 
 @dataclass
@@ -67,8 +74,7 @@ def nearest_neighbour(
     tour = [start]
     visited[start] = True
     for _ in range(n - 1):
-        options = np.where(visited, np.inf, distances[tour[-1]])
-        city = int(options.argmin())  # ties go to the lowest index
+        city = nearest_unvisited(distances, tour[-1], visited)
         tour.append(city)
         visited[city] = True
     return Solution("nn", tour, tour_length(distances, tour, closed), closed)
@@ -155,9 +161,7 @@ def best_two_opt(distances: np.ndarray, tour: np.ndarray) -> tuple[float, int, i
     (a→c) and (b→d), and the stretch b..c is driven backwards. All (i, j) are scored at once.
     """
     m = len(tour)
-    legs = distances[np.ix_(tour, tour)]  # legs[i, j] = distance from tour[i] to tour[j]
-    forward = np.diagonal(np.roll(legs, -1, axis=1)).copy()  # forward[i]: tour[i] → tour[i+1]
-    backward = np.diagonal(np.roll(legs, -1, axis=0)).copy()  # backward[i]: tour[i+1] → tour[i]
+    legs, forward, backward = _legs(distances, tour)
     # driving tour[0] → tour[p] backwards instead of forwards costs extra[p] more
     extra = np.concatenate([[0.0], np.cumsum(backward[:-1] - forward[:-1])])
     reversal = extra[None, :] - np.roll(extra, -1)[:, None]  # stretch tour[i+1..j] reversed
@@ -175,9 +179,7 @@ def best_or_opt(distances: np.ndarray, tour: np.ndarray, longest: int = 3) -> tu
     Returns (change in length, (f, size, k, reversed)).
     """
     m = len(tour)
-    legs = distances[np.ix_(tour, tour)]
-    forward = np.diagonal(np.roll(legs, -1, axis=1))  # tour[i] → tour[i+1]
-    backward = np.diagonal(np.roll(legs, -1, axis=0))  # tour[i+1] → tour[i]
+    legs, forward, backward = _legs(distances, tour)
     best: tuple[float, tuple] = (np.inf, (0, 1, 0, False))
     for size in range(1, min(longest, m - 3) + 1):
         before_first = np.roll(forward, 1)  # tour[f-1] → tour[f]
@@ -197,6 +199,15 @@ def best_or_opt(distances: np.ndarray, tour: np.ndarray, longest: int = 3) -> tu
             if change.flat[flat] < best[0]:
                 best = (float(change.flat[flat]), (flat // m, size, flat % m, reverse))
     return best
+
+
+def _legs(distances: np.ndarray, tour: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distances both move scans read, in tour order: ``legs[i, j]`` from tour[i] to tour[j],
+    ``forward[i]`` the leg tour[i] → tour[i+1] and ``backward[i]`` the leg tour[i+1] → tour[i]."""
+    legs = distances[np.ix_(tour, tour)]
+    forward = np.diagonal(np.roll(legs, -1, axis=1)).copy()
+    backward = np.diagonal(np.roll(legs, -1, axis=0)).copy()
+    return legs, forward, backward
 
 
 @functools.lru_cache(maxsize=64)
@@ -275,6 +286,7 @@ def solve(
     ``start`` fixes the first city (``nn`` then starts there; ``restarts`` ignores it); ``kicks``
     is local search's number of double-bridge kicks (default: ``restarts``).
     """
+    check_solver(solver)
     distances = as_matrix(problem)
     began = time.perf_counter()
     if solver == "nn":
@@ -285,10 +297,8 @@ def solve(
         solution = local_search(
             distances, closed=closed, start=start, kicks=restarts if kicks is None else kicks, seed=seed
         )
-    elif solver == "exact":
+    else:  # "exact"
         solution = exact(distances, closed, start)
-    else:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     solution.seconds = time.perf_counter() - began
     return solution
 
@@ -306,9 +316,8 @@ class TourAgent(Agent):
     learns = False
 
     def __init__(self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0) -> None:
-        if solver not in SOLVERS:
-            raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
-        self.solver, self.restarts, self.seed = solver, restarts, seed
+        self.solver = check_solver(solver)
+        self.restarts, self.seed = restarts, seed
         self.name = f"tour-{solver}"
         self._plan: list[int] = []
 
@@ -335,8 +344,7 @@ class NearestNeighbourAgent(Agent):
     learns = False
 
     def act(self, observation, env) -> int:
-        options = np.where(env.visited, np.inf, env.instance.distances[env.current_city])
-        return int(options.argmin())
+        return nearest_unvisited(env.instance.distances, env.current_city, env.visited)
 
 
 class RandomTourAgent(Agent):

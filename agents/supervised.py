@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.optim import check_learning_rate
 from envs.errors import GymlabError
 
 
@@ -75,8 +76,7 @@ def fit_gradient_descent(
     w = w_z / sd, b = b_z − Σ w·mean. The target is centred and scaled too, so ``tol`` is relative.
     """
     X, y = _check_xy(X, y)
-    if not np.isfinite(lr) or lr <= 0:
-        raise GymlabError(f"learning rate must be a positive number (got {lr}); try e.g. --lr 0.1")
+    check_learning_rate(lr)
     x_scaler = Scaler.fit(X) if scale else Scaler(np.zeros(X.shape[1]), np.ones(X.shape[1]))
     y_mean, y_sd = (y.mean(), y.std() or 1.0) if scale else (0.0, 1.0)
     Z, t = x_scaler.transform(X), (y - y_mean) / y_sd

@@ -17,7 +17,7 @@ import numpy as np
 
 from agents.base import Agent
 from envs.errors import GymlabError
-from envs.files import atomic_write
+from envs.files import atomic_write, read_text
 
 StateKey = Callable[[Any, gym.Env], Hashable]
 
@@ -151,14 +151,11 @@ class QLearningAgent(Agent):
     @classmethod
     def load(cls, path: str | Path, state_key: StateKey = default_state_key) -> QLearningAgent:
         """Read a table written by :meth:`save`; ``state_key`` is code, so pass it again."""
+        text = read_text(path, "a Q-table file is JSON text: save the agent again")
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as error:
             raise GymlabError(f"{path} is not a Q-table file (bad JSON: {error.msg})") from None
-        except UnicodeDecodeError:
-            raise GymlabError(
-                f"{path} is not a Q-table file (not UTF-8 text); save the agent again"
-            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise GymlabError(f"{path} is not a Q-table file; write one with QLearningAgent.save")
         try:

@@ -221,7 +221,7 @@ class CoinChangeEnv(gym.Env):
         return self._coin_array <= self.remaining
 
     def _observation(self) -> np.ndarray:
-        fits = self._coin_array <= self.remaining
+        fits = self.action_masks()  # coin ≤ remaining
         leftover = (self.remaining % self._coin_array) / self._coin_array
         head = np.array([self.remaining / self.max_amount])
         return np.concatenate([head, fits, leftover]).astype(np.float32)

@@ -22,6 +22,7 @@ from envs.tsp_instances import (
     gap,
     known_optimum,
     load_instance,
+    nearest_unvisited,
     random_instance,
 )
 
@@ -137,9 +138,7 @@ class TSPEnv(gym.Env):
         self.action_space = spaces.Discrete(self.n)
         self.observation_space = spaces.Box(0.0, 1.0, shape=(5 * self.n,), dtype=np.float32)
 
-        self.instance: TSPInstance = instance if instance is not None else random_instance(self.n, seed=0)
-        self._points = _unit_square(display_coordinates(self.instance))
-        self._optimal_cache: dict[tuple, float | None] = {}
+        self._use(instance if instance is not None else random_instance(self.n, seed=0))
         self.tour: list[int] = [0]
         self.visited = np.zeros(self.n, dtype=bool)
         self.first_city = self.current_city = 0
@@ -178,7 +177,7 @@ class TSPEnv(gym.Env):
         distances = self.instance.distances
         reward = 0.0
         if invalid:  # documented rule: go to the nearest unvisited city, pay a penalty
-            city = int(np.where(self.visited, np.inf, distances[self.current_city]).argmin())
+            city = nearest_unvisited(distances, self.current_city, self.visited)
             reward -= self.invalid_penalty * float(distances.max())
             self.invalid_actions += 1
         reward -= float(distances[self.current_city, city])
@@ -207,9 +206,10 @@ class TSPEnv(gym.Env):
     # ----------------------------------------------------------------- helpers
 
     def _use(self, instance: TSPInstance) -> None:
+        """Play ``instance`` from now on: its drawing scaled to the unit square, no optimum cached yet."""
         self.instance = instance
         self._points = _unit_square(display_coordinates(instance))
-        self._optimal_cache = {}
+        self._optimal_cache: dict[tuple, float | None] = {}
 
     def _observation(self) -> np.ndarray:
         current = np.zeros(self.n)

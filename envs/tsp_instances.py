@@ -81,6 +81,11 @@ def tour_length(distances: np.ndarray, tour, closed: bool = True) -> float:
     return float(legs)
 
 
+def nearest_unvisited(distances: np.ndarray, city: int, visited: np.ndarray) -> int:
+    """The unvisited city closest to ``city`` (the nearest-neighbour step; ties go to the lowest index)."""
+    return int(np.where(visited, np.inf, distances[city]).argmin())
+
+
 def check_distances(distances, name: str = "instance") -> np.ndarray:
     """A validated float64 ``(n, n)`` distance matrix with n ≥ 2, finite, non-negative, zero diagonal."""
     matrix = np.array(distances, dtype=float)

@@ -81,7 +81,9 @@ def test_load_rejects_other_files(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "other.json").write_text('{"format": "something else"}')
     (tmp_path / "damaged.json").write_text('{"format": "gymlab-q-table-v1", "n_actions": 2}')
-    for name, message in [("bad", "bad JSON"), ("other", "not a Q-table"), ("damaged", "damaged")]:
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
+    cases = [("bad", "bad JSON"), ("other", "not a Q-table"), ("damaged", "damaged"), ("binary", "not UTF-8")]
+    for name, message in cases:
         with pytest.raises(GymlabError, match=message):
             QLearningAgent.load(tmp_path / f"{name}.json")
 
