@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.routing import SOLVERS, Solution, solve
+from agents.routing import SOLVERS, Solution, check_solver, solve
 from envs.errors import GymlabError
 from envs.tsp_instances import (
     HELD_KARP_LIMIT,
@@ -110,8 +110,7 @@ def solve_command(
 ) -> None:
     """Plan a tour with one solver: its length, the tour, the time, and the gap to the optimum."""
     seed_value = _whole(seed, "--seed", 0)
-    if solver not in SOLVERS:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    check_solver(solver)  # before loading: a typo fails fast
     instance = load(file, cities, seed_value, optimal)
     closed = not open_path
     solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value)
