@@ -27,7 +27,7 @@ import numpy as np
 
 from agents.base import Agent
 from envs.errors import GymlabError
-from envs.tsp_instances import TSPInstance, held_karp, nearest_unvisited, open_path_matrix, tour_length
+from envs.tsp_instances import TSPInstance, gap, held_karp, nearest_unvisited, open_path_matrix, tour_length
 
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
 
@@ -50,6 +50,20 @@ class Solution:
     seconds: float = 0.0
     run_lengths: list[float] | None = None  # lowest_simulation: the length of every run
     start_length: float | None = None  # local_search: the length of the tour it started from
+
+    def record(self, optimal: float | None = None) -> dict:
+        """The JSON shape of one solve: solver, length, tour (0-based, visiting order), seconds,
+        optimal and gap (a fraction; None when the optimum is unknown)."""
+        if self.solver == "exact" and optimal is None:
+            optimal = self.length  # the exact solver's length is the optimum
+        return {
+            "solver": self.solver,
+            "length": self.length,
+            "tour": self.tour,
+            "seconds": round(self.seconds, 6),
+            "optimal": optimal,
+            "gap": gap(self.length, optimal),
+        }
 
 
 def as_matrix(problem: TSPInstance | np.ndarray) -> np.ndarray:

@@ -10,14 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.routing import SOLVERS, Solution, check_solver, solve
+from agents.routing import SOLVERS, check_solver, solve
 from envs.errors import GymlabError
 from envs.tsp_instances import (
     HELD_KARP_LIMIT,
     TSPLIB_URL,
     TSPInstance,
     fetch_tsplib,
-    gap,
     known_optimum,
     load_instance,
     random_instance,
@@ -83,20 +82,6 @@ def _optimum(instance: TSPInstance, closed: bool, explicit: bool) -> float | Non
     return known_optimum(instance, closed)
 
 
-def solution_record(solution: Solution, optimal: float | None) -> dict:
-    """The JSON shape of one solve: solver, length, tour (0-based, visiting order), seconds, optimal, gap."""
-    if solution.solver == "exact" and optimal is None:
-        optimal = solution.length  # the exact solver's length is the optimum
-    return {
-        "solver": solution.solver,
-        "length": solution.length,
-        "tour": solution.tour,
-        "seconds": round(solution.seconds, 6),
-        "optimal": optimal,
-        "gap": gap(solution.length, optimal),
-    }
-
-
 @app.command("solve")
 def solve_command(
     file: Annotated[Path | None, FileArgument] = None,
@@ -114,7 +99,7 @@ def solve_command(
     instance = load(file, cities, seed_value, optimal)
     closed = not open_path
     solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value)
-    record = solution_record(solution, _optimum(instance, closed, optimal is not None))
+    record = solution.record(_optimum(instance, closed, optimal is not None))
     if as_json:
         emit_json(record)
         return
@@ -159,7 +144,7 @@ def compare_command(
     solutions = {name: solve(instance, name, closed, runs, seed_value) for name in solvers}
     if "exact" in solutions and optimal is None:
         best_known = solutions["exact"].length
-    rows = [solution_record(solution, best_known) | {"closed": closed} for solution in solutions.values()]
+    rows = [solution.record(best_known) | {"closed": closed} for solution in solutions.values()]
     restart_lengths = solutions["restarts"].run_lengths
 
     figure = plot_tours(instance, rows, out_dir / "tours.png")
