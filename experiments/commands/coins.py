@@ -14,7 +14,7 @@ import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
 from agents.coins import check_canonical, greedy_change, optimal_change, optimal_share, train_q_learning
 from envs.coin_change import validate_amount, validate_coins
 from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list
+from experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list, parse_whole
 from experiments.io import write_json
 from experiments.plots.coins import plot_coins_per_amount
 from experiments.results import provenance
@@ -30,11 +30,7 @@ def _coins(text: str) -> tuple[int, ...]:
 
 def _whole(text: str, what: str) -> int:
     """A whole number typed on the command line, or a one-line error naming the option."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise GymlabError(f"{what} must be a whole number such as 120 (got {text!r})") from None
-    return validate_amount(value, what)
+    return validate_amount(parse_whole(text, what, " such as 120"), what)
 
 
 def _coin_list(coins: tuple[int, ...]) -> str:

@@ -44,6 +44,17 @@ def parse_int_list(text: str, what: str) -> list[int]:
         raise GymlabError(f"{what} must be whole numbers, e.g. 1,3,4 (got {text!r})") from None
 
 
+def parse_whole(text: str, what: str, example: str) -> int:
+    """A whole number typed on the command line, or a one-line error naming the option.
+
+    ``example`` completes the message, e.g. ``" such as 120"``.
+    """
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise GymlabError(f"{what} must be a whole number{example} (got {text!r})") from None
+
+
 def parse_float_list(text: str, what: str) -> list[float]:
     """``"0.1,1e-3"`` → ``[0.1, 0.001]``, or a one-line error naming ``what``."""
     items = [item.strip() for item in text.split(",")]

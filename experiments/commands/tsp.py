@@ -21,7 +21,7 @@ from envs.tsp_instances import (
     load_instance,
     random_instance,
 )
-from experiments.commands.common import JsonOption, emit_json, output_dir
+from experiments.commands.common import JsonOption, emit_json, output_dir, parse_whole
 from experiments.io import write_json, write_text
 from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
 from experiments.results import provenance
@@ -41,10 +41,7 @@ MAX_RESTARTS = 1000  # random starts or kicks: each costs a greedy tour or a loc
 
 def _whole(text: str, what: str, minimum: int, maximum: int | None = None) -> int:
     """A whole number typed on the command line, in ``minimum``..``maximum``, or a one-line error."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise GymlabError(f"{what} must be a whole number, e.g. 20 (got {text!r})") from None
+    value = parse_whole(text, what, ", e.g. 20")
     if value < minimum:
         raise GymlabError(f"{what} must be at least {minimum}, got {value}")
     if maximum is not None and value > maximum:
