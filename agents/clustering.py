@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.supervised import Scaler
-from envs.errors import GymlabError
+from gymlab.agents.supervised import Scaler
+from gymlab.envs.errors import GymlabError
 
 
 @dataclass

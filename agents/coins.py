@@ -18,9 +18,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, rollout
-from agents.tabular import QLearningAgent
-from envs.coin_change import (
+from gymlab.agents.base import Agent, rollout
+from gymlab.agents.tabular import QLearningAgent
+from gymlab.envs.coin_change import (
     MAX_TABLE_SIZE,
     UNPAYABLE,
     CoinChangeEnv,
@@ -28,7 +28,7 @@ from envs.coin_change import (
     validate_amount,
     validate_coins,
 )
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 __all__ = [
     "Algorithm",

@@ -20,7 +20,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, rollout
+from gymlab.agents.base import Agent, rollout
 
 
 def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0) -> list[dict[str, Any]]:
@@ -188,7 +188,7 @@ class PurePursuit(Agent):
         key = (env.track.name, round(env.track.length, 6), tuple(env.actions), env.continuous, spec)
         if key in cls._tuned:
             return cls._tuned[key]
-        from envs.track_racer import TrackRacerEnv
+        from gymlab.envs.track_racer import TrackRacerEnv
 
         trial_env = TrackRacerEnv(
             track=env.track,
@@ -210,7 +210,7 @@ class PurePursuit(Agent):
 class OneStepGreedy(Agent):
     """Takes the action with the highest immediate reward, found by simulating one step of each.
 
-    The env's :meth:`~envs.track_racer.TrackRacerEnv.peek` clones the state, steps, scores
+    The env's :meth:`~gymlab.envs.track_racer.TrackRacerEnv.peek` clones the state, steps, scores
     the reward and restores. Continuous envs are searched over a 5 × 5 grid of commands.
     Ties go to the first action in the table. No look-ahead beyond one step: the lesson's foil.
     """

@@ -8,7 +8,7 @@ looks at) turns "learn geometry" into "learn to choose", and MaskablePPO starts 
 within tens of thousands of steps instead of staying at the level of random tours.
 
 Wrappers are named in the YAML hyperparameters as rl-zoo3 does
-(``env_wrapper: agents.features.CityDistances``); :func:`wrapper_class` accepts only the
+(``env_wrapper: gymlab.agents.features.CityDistances``); :func:`wrapper_class` accepts only the
 wrappers listed here, so a config file never imports arbitrary code.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 
 class CityDistances(gym.ObservationWrapper):
@@ -38,7 +38,7 @@ class CityDistances(gym.ObservationWrapper):
         return np.concatenate([observation, row]).astype(np.float32)
 
 
-WRAPPERS: dict[str, type[gym.Wrapper]] = {"agents.features.CityDistances": CityDistances}
+WRAPPERS: dict[str, type[gym.Wrapper]] = {"gymlab.agents.features.CityDistances": CityDistances}
 
 
 def wrapper_class(name: str) -> type[gym.Wrapper]:

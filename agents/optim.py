@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 # ----------------------------------------------------------------------------- test functions
 

@@ -1,5 +1,5 @@
 """Deep RL agents: stable-baselines3 PPO, A2C, DQN, SAC and sb3-contrib MaskablePPO behind
-gymlab's :class:`agents.base.Agent` interface (act, learn, save, load).
+gymlab's :class:`gymlab.agents.base.Agent` interface (act, learn, save, load).
 
 Each algorithm fits some action spaces and not others — DQN picks one of finitely many
 actions (``Discrete``), SAC outputs real numbers (``Box``), PPO and A2C handle both — and
@@ -32,8 +32,8 @@ from stable_baselines3.common.callbacks import BaseCallback, EvalCallback
 from stable_baselines3.common.vec_env import VecEnv
 from torch import nn
 
-from agents.base import Agent
-from envs.errors import GymlabError
+from gymlab.agents.base import Agent
+from gymlab.envs.errors import GymlabError
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@
 
 Every solver plans a closed tour (back to the start) or, with ``closed=False``, an open path (the
 book's version: visit every company, no return leg). Open paths reuse the closed-tour machinery
-through a free "depot" city (:func:`envs.tsp_instances.open_path_matrix`).
+through a free "depot" city (:func:`gymlab.envs.tsp_instances.open_path_matrix`).
 
 Asymmetric distances (row = from, column = to) are supported everywhere: the move scores include
 the cost change of driving a reversed stretch the other way.
 
-The classes at the bottom are :class:`agents.base.Agent` baselines for ``gymlab/TSP-v0``.
+The classes at the bottom are :class:`gymlab.agents.base.Agent` baselines for ``gymlab/TSP-v0``.
 """
 
 from __future__ import annotations
@@ -25,9 +25,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.base import Agent
-from envs.errors import GymlabError
-from envs.tsp_instances import TSPInstance, gap, held_karp, nearest_unvisited, open_path_matrix, tour_length
+from gymlab.agents.base import Agent
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp_instances import (
+    TSPInstance,
+    gap,
+    held_karp,
+    nearest_unvisited,
+    open_path_matrix,
+    tour_length,
+)
 
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
 
@@ -274,7 +281,7 @@ def _check_tour(tour, n: int) -> list[int]:
 def exact(problem, closed: bool = True, start: int | None = None) -> Solution:
     """The optimal tour (or open path) by Held–Karp dynamic programming, up to 20 cities.
 
-    The dynamic programme itself lives with the instances (:func:`envs.tsp_instances.held_karp`)
+    The dynamic programme itself lives with the instances (:func:`gymlab.envs.tsp_instances.held_karp`)
     because the environment reports the optimum too. A closed tour starts at ``start``
     (default 0); an open path starts at ``start`` when given, else wherever the best path starts.
     """

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.optim import check_learning_rate
-from envs.errors import GymlabError
+from gymlab.agents.optim import check_learning_rate
+from gymlab.envs.errors import GymlabError
 
 
 @dataclass(frozen=True)

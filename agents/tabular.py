@@ -2,7 +2,7 @@
 
 Works for any gymnasium env with a discrete action space whose state can be named by a hashable
 key: ``state_key(observation, env)`` gives it (by default the observation itself, for discrete
-observations; for gymlab/CoinChange-v0 the remaining amount, :func:`agents.coins.coin_state_key`).
+observations; for gymlab/CoinChange-v0 the remaining amount, :func:`gymlab.agents.coins.coin_state_key`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent
-from envs.errors import GymlabError
-from envs.files import atomic_write, read_text
+from gymlab.agents.base import Agent
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import atomic_write, read_text
 
 StateKey = Callable[[Any, gym.Env], Hashable]
 

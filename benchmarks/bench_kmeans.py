@@ -14,8 +14,8 @@ import numpy as np
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
-from agents.clustering import kmeans, standardize
-from experiments.datasets import basketball_players, table_matrix
+from gymlab.agents.clustering import kmeans, standardize
+from gymlab.experiments.datasets import basketball_players, table_matrix
 
 
 def timed(fn) -> tuple[float, object]:

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+import gymnasium as gym
 
-import gymnasium as gym  # noqa: E402
-
-import envs  # noqa: E402, F401
-from agents.coins import train_q_learning  # noqa: E402
-from envs.coin_change import fewest_coins_table  # noqa: E402
+from gymlab import envs  # noqa: F401
+from gymlab.agents.coins import train_q_learning
+from gymlab.envs.coin_change import fewest_coins_table
 
 SYSTEMS = [
     {"coins": (1, 3, 4), "max_amount": 100},

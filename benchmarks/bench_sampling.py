@@ -31,11 +31,9 @@ seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "max_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
-OURS = (
-    "import sys; from experiments.stats import sample_lines; sample_lines(sys.argv[1], int(sys.argv[2]), 0)"
-)
-OURS_COUNT = "import sys; from experiments.stats import sample_and_count; sample_and_count(sys.argv[1], int(sys.argv[2]), 0)"
-BARE = "import numpy, experiments.stats"
+OURS = "import sys; from gymlab.experiments.stats import sample_lines; sample_lines(sys.argv[1], int(sys.argv[2]), 0)"
+OURS_COUNT = "import sys; from gymlab.experiments.stats import sample_and_count; sample_and_count(sys.argv[1], int(sys.argv[2]), 0)"
+BARE = "import numpy, gymlab.experiments.stats"
 
 
 def make_file(path: Path, megabytes: int, seed: int = 0) -> int:
@@ -65,7 +63,7 @@ def measure(command: list[str]) -> dict:
 
 def traced_peak(path: Path, k: int) -> int:
     """Peak bytes that Python allocates while our sampler runs (tracemalloc, in this process)."""
-    from experiments.stats import sample_lines
+    from gymlab.experiments.stats import sample_lines
 
     tracemalloc.start()
     sample_lines(path, k, 0)
@@ -80,7 +78,6 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000, help="lines to sample (K)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each contender; the fastest counts")
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
 
     with tempfile.TemporaryDirectory(prefix="gymlab-bench-") as tmp:
         path = Path(tmp) / "big.txt"

@@ -23,18 +23,17 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # this checkout's code, not an installed copy
+from gymlab.experiments.track_ppo import EPISODES, EVAL_EVERY, TIME_CAP, ppo_settings, race
 
-from experiments.track_ppo import EPISODES, EVAL_EVERY, TIME_CAP, ppo_settings, race  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def cartpole_steps_per_second(settings: dict, steps: int) -> float:
     """SB3 PPO on CartPole-v1 with the same PPO settings and n_envs: training steps/s."""
     from stable_baselines3.common.env_util import make_vec_env
 
-    from agents.rl import SB3Agent
-    from experiments.runner import use_one_torch_thread
+    from gymlab.agents.rl import SB3Agent
+    from gymlab.experiments.runner import use_one_torch_thread
 
     use_one_torch_thread()
     env = make_vec_env("CartPole-v1", n_envs=int(settings["n_envs"]), seed=0)

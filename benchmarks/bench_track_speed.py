@@ -21,10 +21,9 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # this checkout's code, not an installed copy
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
 
-import envs  # noqa: E402, F401  registers gymlab/TrackRacer-v0
+REPO = Path(__file__).resolve().parents[1]
 
 TARGET_RATIO = 0.3
 

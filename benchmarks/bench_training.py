@@ -19,9 +19,9 @@ import gymnasium as gym
 import torch
 from stable_baselines3.common.vec_env import DummyVecEnv
 
-import envs  # noqa: F401  (registers the gymlab envs)
-from agents.rl import SB3Agent
-from experiments.hyperparams import load_settings
+from gymlab import envs  # noqa: F401  (registers the gymlab envs)
+from gymlab.agents.rl import SB3Agent
+from gymlab.experiments.hyperparams import load_settings
 
 CASES = [
     ("CartPole-v1", "ppo"),  # the reference

@@ -22,11 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # this checkout's code, not an installed copy
+from gymlab.agents.routing import solve
+from gymlab.envs.tsp_instances import HELD_KARP_LIMIT, held_karp, load_instance, random_instance
 
-from agents.routing import solve  # noqa: E402
-from envs.tsp_instances import HELD_KARP_LIMIT, held_karp, load_instance, random_instance  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def timed(function, *args, **kwargs):

@@ -6,7 +6,7 @@
 
 from gymnasium.envs.registration import register, registry
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 ENV_IDS = {
     "coins": "gymlab/CoinChange-v0",
@@ -15,9 +15,9 @@ ENV_IDS = {
 }
 
 _ENTRY_POINTS = {
-    "gymlab/CoinChange-v0": "envs.coin_change:CoinChangeEnv",
-    "gymlab/TSP-v0": "envs.tsp:TSPEnv",
-    "gymlab/TrackRacer-v0": "envs.track_racer:TrackRacerEnv",
+    "gymlab/CoinChange-v0": "gymlab.envs.coin_change:CoinChangeEnv",
+    "gymlab/TSP-v0": "gymlab.envs.tsp:TSPEnv",
+    "gymlab/TrackRacer-v0": "gymlab.envs.track_racer:TrackRacerEnv",
 }
 
 for _env_id, _entry_point in _ENTRY_POINTS.items():

@@ -3,7 +3,7 @@
 The facts of the world live here — which coin systems are valid and the fewest coins for every
 amount (dynamic programming) — because the environment reports the optimum in ``info``. The
 greedy cashier, the canonical-system check and the book's ``Algorithm`` are agents: see
-:mod:`agents.coins`.
+:mod:`gymlab.agents.coins`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 UNPAYABLE = -1
 """Marks an amount that no combination of the coins adds up to, in :func:`fewest_coins_table`."""

@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 RewardFunction = Callable[[dict[str, Any]], float]
 REWARD_LIMIT = 1e5
@@ -257,7 +257,7 @@ def check_reward_function(function: RewardFunction | str | Path, track: Any = No
     out of range) with how often it happened and the first params that triggered it; an
     empty list means the function is clean.
     """
-    from envs.track_racer import TrackRacerEnv  # the env builds params exactly as in training
+    from gymlab.envs.track_racer import TrackRacerEnv  # the env builds params exactly as in training
 
     function, name = resolve_reward(function)
     env = TrackRacerEnv(track=track) if track is not None else TrackRacerEnv()

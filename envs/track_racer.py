@@ -10,10 +10,10 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from envs.car import Car, CarSpec
-from envs.errors import GymlabError
-from envs.rewards import DEFAULT_REWARD, GuardedReward, RewardFunction, resolve_reward
-from envs.tracks import DEFAULT_TRACK, Track, get_track
+from gymlab.envs.car import Car, CarSpec
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.rewards import DEFAULT_REWARD, GuardedReward, RewardFunction, resolve_reward
+from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 
 STEERING_LEVELS = (-30.0, -15.0, 0.0, 15.0, 30.0)
 ACTION_PRESETS: dict[str, list[tuple[float, float]]] = {
@@ -31,8 +31,8 @@ class TrackRacerEnv(gym.Env):
     """Drive a DeepRacer-scale car round a track; the reward is a DeepRacer reward function.
 
     ## Description
-    A 1/18-scale car (kinematic bicycle model, wheelbase 0.165 m, see :mod:`envs.car`) is
-    driven at 15 Hz on a closed track (:mod:`envs.tracks`). Speed follows the command within
+    A 1/18-scale car (kinematic bicycle model, wheelbase 0.165 m, see :mod:`gymlab.envs.car`) is
+    driven at 15 Hz on a closed track (:mod:`gymlab.envs.tracks`). Speed follows the command within
     3 m/s² of acceleration and 4 m/s² of braking; the tyres hold at most 5 m/s² sideways,
     so a corner taken too fast understeers and runs wide. The fastest lap therefore brakes
     before corners and uses the track's width (a racing line) — the trade-off a reward
@@ -61,7 +61,7 @@ class TrackRacerEnv(gym.Env):
       capped at 2 (a track wider than 2 m looks 2 m wide).
 
     ## Rewards
-    ``reward(params)``: a DeepRacer reward function (see :mod:`envs.rewards`). ``params``
+    ``reward(params)``: a DeepRacer reward function (see :mod:`gymlab.envs.rewards`). ``params``
     is a fresh dict each step with every documented DeepRacer key: ``all_wheels_on_track``,
     ``x``, ``y`` (m), ``closest_objects`` ([0, 0]: no objects), ``closest_waypoints``
     ([behind, ahead] indices into ``waypoints``), ``distance_from_center`` (m),
@@ -93,10 +93,10 @@ class TrackRacerEnv(gym.Env):
 
     ## Arguments
     ``track`` (built-in name, ``random:SEED``, path to a DeepRacer ``.npy`` route, or a
-    :class:`~envs.tracks.Track`; default the re:Invent-2018-like ``reinvent``),
+    :class:`~gymlab.envs.tracks.Track`; default the re:Invent-2018-like ``reinvent``),
     ``reverse`` (drive the track the other way), ``reward`` (callable, built-in name or
     ``.py`` path), ``actions``, ``continuous``, ``start``, ``max_steps`` (default 1500 =
-    100 s), ``car`` (:class:`~envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
+    100 s), ``car`` (:class:`~gymlab.envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
     ``"human"``).
     """
 
@@ -457,7 +457,7 @@ class TrackRacerEnv(gym.Env):
         if self.render_mode is None:
             return None
         if self._renderer is None:
-            from envs.track_render import TrackRenderer
+            from gymlab.envs.track_render import TrackRenderer
 
             self._renderer = TrackRenderer(self.track, interactive=self.render_mode == "human")
         return self._renderer.draw(self.trajectory, self.car, self._info())

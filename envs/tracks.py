@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 DENSE_SPACING = 0.05  # metres between points of the dense centre line
 DEFAULT_TRACK = "reinvent"

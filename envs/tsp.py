@@ -1,7 +1,7 @@
 """The travelling salesperson as a gymnasium environment: build a tour one city at a time.
 
-The instances (random cities, TSPLIB files, the book's CSV) live in :mod:`envs.tsp_instances`;
-the classic solvers and the baseline agents for this env in :mod:`agents.routing`.
+The instances (random cities, TSPLIB files, the book's CSV) live in :mod:`gymlab.envs.tsp_instances`;
+the classic solvers and the baseline agents for this env in :mod:`gymlab.agents.routing`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from envs.errors import GymlabError
-from envs.tsp_instances import (
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp_instances import (
     HELD_KARP_LIMIT,
     OPTIMAL_UP_TO,
     TSPInstance,
@@ -40,7 +40,7 @@ class TSPEnv(gym.Env):
 
     By default each ``reset`` draws a new instance of ``n_cities`` cities uniformly in the unit
     square from ``self.np_random`` (so ``reset(seed=s)`` reproduces it); pass ``instance`` to
-    play one fixed instance (a :class:`~envs.tsp_instances.TSPInstance` or a ``.tsp``/``.csv`` path),
+    play one fixed instance (a :class:`~gymlab.envs.tsp_instances.TSPInstance` or a ``.tsp``/``.csv`` path),
     or ``reset(options={"instance": inst})`` for one episode. One policy fits every instance of
     the same size, because the observation describes the instance, not just the position.
 

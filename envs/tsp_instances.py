@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.errors import GymlabError
-from envs.files import download, read_text
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import download, read_text
 
 # --------------------------------------------------------------------------- the instance
 

@@ -1,5 +1,5 @@
 """`python -m experiments …` is the same as `gymlab …`."""
 
-from experiments.cli import main
+from gymlab.experiments.cli import main
 
 main()

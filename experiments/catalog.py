@@ -1,7 +1,7 @@
 """Which agents play which env: the baselines and from-scratch learners beside the RL algorithms.
 
 Every gymlab env has its own engineered agents (greedy, exact, pure pursuit …); the SB3
-algorithms of :mod:`agents.rl` play any env whose action space they fit. A
+algorithms of :mod:`gymlab.agents.rl` play any env whose action space they fit. A
 :class:`Recipe` says how to build an agent for a run (``build(env, seed)``) and, for a
 learner that is not an SB3 model (tabular Q-learning), how to load it back from its file.
 Imports happen inside the recipes, so this table costs nothing until an agent is used.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gymnasium as gym
 
-from agents.base import Agent
+from gymlab.agents.base import Agent
 
 COINS, TSP, TRACK = "gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v0"
 
@@ -39,27 +39,27 @@ class Recipe:
 
 
 def _coins_greedy(env: gym.Env, seed: int) -> Agent:
-    from agents.coins import GreedyCoinAgent
+    from gymlab.agents.coins import GreedyCoinAgent
 
     return GreedyCoinAgent()
 
 
 def _coins_dp(env: gym.Env, seed: int) -> Agent:
-    from agents.coins import OptimalCoinAgent
+    from gymlab.agents.coins import OptimalCoinAgent
 
     return OptimalCoinAgent()
 
 
 def _coins_q_learning(env: gym.Env, seed: int) -> Agent:
-    from agents.coins import coin_state_key
-    from agents.tabular import QLearningAgent
+    from gymlab.agents.coins import coin_state_key
+    from gymlab.agents.tabular import QLearningAgent
 
     return QLearningAgent(env.action_space.n, state_key=coin_state_key, seed=seed)
 
 
 def _load_coins_q_learning(path: Path) -> Agent:
-    from agents.coins import coin_state_key
-    from agents.tabular import QLearningAgent
+    from gymlab.agents.coins import coin_state_key
+    from gymlab.agents.tabular import QLearningAgent
 
     return QLearningAgent.load(path, state_key=coin_state_key)
 
@@ -68,14 +68,14 @@ def _load_coins_q_learning(path: Path) -> Agent:
 
 
 def _tsp_nearest(env: gym.Env, seed: int) -> Agent:
-    from agents.routing import NearestNeighbourAgent
+    from gymlab.agents.routing import NearestNeighbourAgent
 
     return NearestNeighbourAgent()
 
 
 def _tsp_solver(solver: str) -> Callable[[gym.Env, int], Agent]:
     def build(env: gym.Env, seed: int) -> Agent:
-        from agents.routing import TourAgent
+        from gymlab.agents.routing import TourAgent
 
         return TourAgent(solver, seed=seed)
 
@@ -83,7 +83,7 @@ def _tsp_solver(solver: str) -> Callable[[gym.Env, int], Agent]:
 
 
 def _tsp_random(env: gym.Env, seed: int) -> Agent:
-    from agents.routing import RandomTourAgent
+    from gymlab.agents.routing import RandomTourAgent
 
     return RandomTourAgent(seed=seed)
 
@@ -92,13 +92,13 @@ def _tsp_random(env: gym.Env, seed: int) -> Agent:
 
 
 def _pure_pursuit(env: gym.Env, seed: int) -> Agent:
-    from agents.driving import PurePursuit
+    from gymlab.agents.driving import PurePursuit
 
     return PurePursuit()
 
 
 def _one_step_greedy(env: gym.Env, seed: int) -> Agent:
-    from agents.driving import OneStepGreedy
+    from gymlab.agents.driving import OneStepGreedy
 
     return OneStepGreedy()
 

@@ -13,13 +13,13 @@ from typing import Annotated, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from envs.errors import GymlabError
+from gymlab.envs.errors import GymlabError
 
 try:  # recent typer vendors click as typer._click (and no longer installs click itself)
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # older typer runs on click itself
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from experiments.commands import coins, demo, envs_cmd, lessons, runs, track, tsp
+from gymlab.experiments.commands import coins, demo, envs_cmd, lessons, runs, track, tsp
 
 _DEBUG = {"on": False}
 

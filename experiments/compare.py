@@ -2,14 +2,14 @@
 
 A suite is a list of :class:`Part` — one env, its agents, the rewards the learners train on,
 their budgets. :func:`build_specs` expands it into independent :class:`RunSpec` s (every
-learner × reward × seed; every baseline once), :func:`experiments.runner.run_all` runs them
+learner × reward × seed; every baseline once), :func:`gymlab.experiments.runner.run_all` runs them
 (finished runs are reused), and the results land in ``OUT/``:
 
     results.csv, results.json   one row per run (and, in the JSON, the mean ± std per config)
     <env>_learning.png          learning curves, mean ± band across seeds
     <env>_<metric>.png          the main measure per agent
     report.md                   tables, plots and a conclusion computed from the numbers
-    runs/<name>/                the run directories (see :mod:`experiments.runner`)
+    runs/<name>/                the run directories (see :mod:`gymlab.experiments.runner`)
 
 ``results.csv`` and ``results.json`` are rewritten after every finished run, so an
 interrupted compare leaves readable results of everything it finished.
@@ -25,11 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envs.errors import GymlabError
-from experiments import catalog, runner
-from experiments.io import atomic_write, default_out_dir, write_json
-from experiments.results import provenance
-from experiments.runner import RunResult, RunSpec
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import catalog, runner
+from gymlab.experiments.io import atomic_write, default_out_dir, write_json
+from gymlab.experiments.results import provenance
+from gymlab.experiments.runner import RunResult, RunSpec
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def compare(
 
     results = runner.run_all(specs, out / "runs", workers=workers, on_done=done)
     summary = write_results(out, results, settings, complete=True)
-    from experiments.report import write_report
+    from gymlab.experiments.report import write_report
 
     summary["report"] = str(write_report(out, results, summary))
     summary["seconds"] = time.perf_counter() - started

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.errors import GymlabError
-from envs.files import download
-from experiments.io import atomic_write
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import download
+from gymlab.experiments.io import atomic_write
 
 Table = dict[str, np.ndarray]
 

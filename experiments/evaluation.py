@@ -21,7 +21,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, rollout
+from gymlab.agents.base import Agent, rollout
 
 EVAL_SEED = 10_000  # evaluation episodes never share seeds with training
 
@@ -144,7 +144,7 @@ def car_state(env: gym.Env) -> tuple[float, float, float, float]:
 
 def track_trials(env: gym.Env, agent: Agent, episodes: int) -> list[dict[str, Any]]:
     """DeepRacer-style trials from the start line: the track's own :func:`evaluate_trials`."""
-    from agents.driving import evaluate_trials
+    from gymlab.agents.driving import evaluate_trials
 
     return evaluate_trials(env, agent, episodes=episodes, seed=EVAL_SEED)
 
@@ -201,7 +201,7 @@ def evaluate(
     forward pass), without the env's bookkeeping.
     """
     if make is None:
-        from experiments.runner import make_env as make
+        from gymlab.experiments.runner import make_env as make
     measures = MEASURES.get(full_id)
     env = Recorder(make(full_id, env_kwargs or {}), measures.probe if measures else None)
     timed = TimedAgent(agent)

@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from agents.rl import algorithm
-from envs.errors import GymlabError
+from gymlab.agents.rl import algorithm
+from gymlab.envs.errors import GymlabError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 

@@ -1,7 +1,7 @@
 """Writing outputs so that an interrupted run never leaves a half-written file.
 
 Every file is written to a temporary sibling and moved into place with ``os.replace``
-(:func:`envs.files.atomic_write`): a reader sees the old file or the whole new one.
+(:func:`gymlab.envs.files.atomic_write`): a reader sees the old file or the whole new one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from envs.files import atomic_write
+from gymlab.envs.files import atomic_write
 
 
 def write_text(path: str | Path, text: str) -> Path:

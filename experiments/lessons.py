@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -19,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from envs.errors import GymlabError
-from experiments.io import default_out_dir
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.io import default_out_dir
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
 PUNCHLINE_PREFIX = "PUNCHLINE:"
@@ -66,16 +65,14 @@ def run_lesson(
 ) -> subprocess.CompletedProcess:
     """Run a lesson in a fresh Python process, its output streaming to this terminal.
 
-    The lesson imports gymlab from the repository it lives in (its parent folder goes first on
-    PYTHONPATH), so a clone's lessons always run against that clone's code.
+    The lesson imports the installed ``gymlab`` (an editable install of this clone runs this
+    clone's code); nothing puts the repository root on ``sys.path``.
     """
     out = out or default_out_dir(f"lesson{lesson.number}")
     command = [sys.executable, str(lesson.path), "--seed", str(seed), "--out", str(out)]
     if quick:
         command.append("--quick")
-    paths = [str(lesson.path.parents[1]), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    return subprocess.run(command, check=False, env=env)
+    return subprocess.run(command, check=False)
 
 
 def lesson_arguments(

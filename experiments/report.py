@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments import runner
-from experiments.io import write_text
-from experiments.plots.compare import config_label, plot_metric_bars
-from experiments.plots.learning import learning_panels, plot_learning_panels
-from experiments.runner import RunResult
+from gymlab.experiments import runner
+from gymlab.experiments.io import write_text
+from gymlab.experiments.plots.compare import config_label, plot_metric_bars
+from gymlab.experiments.plots.learning import learning_panels, plot_learning_panels
+from gymlab.experiments.runner import RunResult
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ def trajectories(out: Path, full_id: str, results: list[RunResult]) -> Path:
     """The track with each config's first trial (the lowest seed of each learned config)."""
     import json
 
-    from experiments.plots.compare import plot_trajectories
+    from gymlab.experiments.plots.compare import plot_trajectories
 
     chosen: dict[str, RunResult] = {}
     for result in sorted(results, key=lambda r: r.config["seed"]):

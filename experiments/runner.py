@@ -48,15 +48,15 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv
 
-import envs
-from agents.base import Agent
-from agents.features import wrapper_class
-from agents.rl import ALGORITHMS, SB3Agent, algorithm, check_fits
-from envs.errors import GymlabError
-from experiments import catalog, evaluation
-from experiments.hyperparams import load_settings
-from experiments.io import atomic_write, write_json
-from experiments.results import provenance
+from gymlab import envs
+from gymlab.agents.base import Agent
+from gymlab.agents.features import wrapper_class
+from gymlab.agents.rl import ALGORITHMS, SB3Agent, algorithm, check_fits
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import catalog, evaluation
+from gymlab.experiments.hyperparams import load_settings
+from gymlab.experiments.io import atomic_write, write_json
+from gymlab.experiments.results import provenance
 
 RESULT_FILE = "result.json"
 CONFIG_FILE = "config.json"
@@ -147,7 +147,7 @@ def config_env(config: dict[str, Any]) -> gym.Env:
 
 
 def evaluate_config(config: dict[str, Any], agent: Agent, episodes: int) -> dict[str, Any]:
-    """Evaluate ``agent`` on the env of ``config`` (see :func:`experiments.evaluation.evaluate`)."""
+    """Evaluate ``agent`` on the env of ``config`` (see :func:`gymlab.experiments.evaluation.evaluate`)."""
     wrapper = config.get("env_wrapper")
     return evaluation.evaluate(
         config["env"],
@@ -190,7 +190,7 @@ def default_reward(full_id: str) -> str | None:
     """The name of the reward an env uses when none is given (None: the env's reward is fixed)."""
     if full_id not in REWARD_ARGS:
         return None
-    from envs.rewards import DEFAULT_REWARD
+    from gymlab.envs.rewards import DEFAULT_REWARD
 
     return DEFAULT_REWARD
 
@@ -201,7 +201,7 @@ def check_reward(full_id: str, reward: str | None) -> dict[str, Any] | None:
         return None
     if full_id not in REWARD_ARGS:
         raise GymlabError(f"{full_id} has a fixed reward; drop --reward (only the track takes one)")
-    from envs.rewards import resolve_reward
+    from gymlab.envs.rewards import resolve_reward
 
     resolve_reward(reward)  # the track's own check: a built-in name, or a .py file with reward_function
     path = Path(reward)
@@ -310,7 +310,7 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
         eval_seconds = time.perf_counter() - started
         write_json(partial / "evaluation.json", report)
         if config["kind"] != "baseline":
-            from experiments.plots.learning import plot_run
+            from gymlab.experiments.plots.learning import plot_run
 
             plot_run(partial, partial / "learning_curve.png")
         result = {
@@ -368,7 +368,7 @@ def _train(config: dict[str, Any], folder: Path, progress: bool, tensorboard: bo
     agent.save(folder / MODEL_FILE)
     train_env.close()
     eval_env.close()
-    from experiments.plots.learning import write_curve
+    from gymlab.experiments.plots.learning import write_curve
 
     write_curve(folder, seconds_per_step)
     return agent, train_seconds
@@ -428,7 +428,7 @@ def _train_own(config: dict[str, Any], folder: Path) -> tuple[Agent, float]:
             tmp, timesteps=timesteps, results=np.array(returns), ep_lengths=np.array(lengths)
         ),
     )
-    from experiments.plots.learning import write_curve
+    from gymlab.experiments.plots.learning import write_curve
 
     write_curve(folder)
     return agent, train_seconds
@@ -631,7 +631,7 @@ def train(
         raise GymlabError(f"--episodes must be at least 1 (got {eval_episodes})")
     if seed < 0:
         raise GymlabError(f"--seed must be a whole number ≥ 0 (got {seed})")
-    from experiments.io import default_out_dir
+    from gymlab.experiments.io import default_out_dir
 
     run_dir = (
         Path(out)

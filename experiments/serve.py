@@ -9,7 +9,7 @@
 - :func:`start_server` — run the app on a background thread (port 0 = any free port); stop it
   with ``server.stop()``. :func:`predict_over_http` is a tiny client (urllib, no curl needed).
 
-From the shell: ``python -m experiments.serve model.json --port 5000``, then
+From the shell: ``python -m gymlab.experiments.serve model.json --port 5000``, then
 ``lessons/make_prediction.sh 70 5000``.
 """
 
@@ -34,9 +34,9 @@ except ImportError:  # Flask is an optional extra: gymlab's core does not serve 
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from agents.supervised import LinearModel
-from envs.errors import GymlabError
-from experiments.io import write_json
+from gymlab.agents.supervised import LinearModel
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.io import write_json
 
 HEIGHT_RANGE = (36.0, 96.0)
 """Heights (inches) the service accepts: adults from 3 to 8 feet. The line is only a fair guess
@@ -190,7 +190,7 @@ def predict_over_http(url: str, payload: Any, timeout: float = 10.0) -> tuple[in
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m experiments.serve model.json [--host H] [--port P]``: serve until Ctrl-C."""
+    """``python -m gymlab.experiments.serve model.json [--host H] [--port P]``: serve until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Serve a height → weight model over HTTP.")
     parser.add_argument("model", type=Path, help="model.json written by save_model (lesson 09)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -18,8 +18,8 @@ from typing import BinaryIO, TypeVar
 
 import numpy as np
 
-from envs.errors import GymlabError
-from experiments.datasets import Table, existing_file
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.datasets import Table, existing_file
 
 T = TypeVar("T")
 

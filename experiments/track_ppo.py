@@ -21,10 +21,10 @@ from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv
 
-from agents.driving import PurePursuit, evaluate_trials
-from agents.rl import SB3Agent
-from experiments.hyperparams import load_settings
-from experiments.runner import make_env, use_one_torch_thread
+from gymlab.agents.driving import PurePursuit, evaluate_trials
+from gymlab.agents.rl import SB3Agent
+from gymlab.experiments.hyperparams import load_settings
+from gymlab.experiments.runner import make_env, use_one_torch_thread
 
 TRACK_ID = "gymlab/TrackRacer-v0"
 TIME_CAP = 300.0  # s of training wall time: issue 5's 5 minutes

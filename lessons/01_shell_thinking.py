@@ -5,7 +5,7 @@ Small tools joined by pipes (`|`) stream the file once and never hold it in memo
 a file to a command's input and `>` sends its output to a file. `wc -l -w -c` counts lines,
 words and bytes; on a TSV without spaces, words ÷ lines is the number of columns. `shuf -n K`
 draws K random lines; on piped input, or a file of 8 MiB or more, GNU shuf uses *reservoir
-sampling* — one pass, memory for K lines only — as gymlab's `experiments.stats.reservoir_sample`
+sampling* — one pass, memory for K lines only — as `gymlab.experiments.stats.reservoir_sample`
 does (shuf draws a random number per line, Algorithm R; gymlab skips ahead, Algorithm L).
 
 This lesson generates a TSV of basketball box scores, runs the real shell commands (when
@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.datasets import basketball_players, read_numeric_csv, write_csv
-from experiments.io import write_text
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.demos import plot_histograms, plot_sample_positions
-from experiments.stats import count_text, describe, reservoir_sample, sample_lines
+from gymlab.experiments.datasets import basketball_players, read_numeric_csv, write_csv
+from gymlab.experiments.io import write_text
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.demos import plot_histograms, plot_sample_positions
+from gymlab.experiments.stats import count_text, describe, reservoir_sample, sample_lines
 
 SHELL_TOOLS = ("bash", "wc", "head", "tail", "tr", "cut", "sort", "shuf")
 

@@ -19,11 +19,11 @@ basketball stats are not: they are a mixture of player types, the subject of les
 
 import numpy as np
 
-from agents.supervised import fit_closed_form, pearson_r
-from experiments.datasets import load_height_weight, synthetic_height_weight
-from experiments.lessons import lesson_arguments, one_line_errors, punchline
-from experiments.plots.demos import plot_histograms, plot_joint_density, plot_regression
-from experiments.stats import describe, format_describe
+from gymlab.agents.supervised import fit_closed_form, pearson_r
+from gymlab.experiments.datasets import load_height_weight, synthetic_height_weight
+from gymlab.experiments.lessons import lesson_arguments, one_line_errors, punchline
+from gymlab.experiments.plots.demos import plot_histograms, plot_joint_density, plot_regression
+from gymlab.experiments.stats import describe, format_describe
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ Try next: `gymlab coins check --coins 1,7,10`, `gymlab coins solve --coins 2,3 -
 (greedy gets stuck), and lesson 06, where Q-learning discovers the optimal change by trial.
 """
 
-from agents.coins import Algorithm, check_canonical, greedy_change, optimal_change
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.coins import plot_coins_per_amount
+from gymlab.agents.coins import Algorithm, check_canonical, greedy_change, optimal_change
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.coins import plot_coins_per_amount
 
 SYSTEMS = {
     "the book's coins": (10, 50, 100, 500),

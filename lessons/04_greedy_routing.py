@@ -16,10 +16,10 @@ Try next: `--data ../shared/data/corp_routes.csv` (the book's 15 companies) or a
 `gymlab tsp compare --random 50 --seed 1` on an instance too big for the exact solver.
 """
 
-from agents.routing import lowest_simulation, nearest_neighbour, solve
-from envs.tsp_instances import HELD_KARP_LIMIT, gap, known_optimum, load_instance, random_instance
-from experiments.lessons import lesson_arguments, one_line_errors, punchline
-from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
+from gymlab.agents.routing import lowest_simulation, nearest_neighbour, solve
+from gymlab.envs.tsp_instances import HELD_KARP_LIMIT, gap, known_optimum, load_instance, random_instance
+from gymlab.experiments.lessons import lesson_arguments, one_line_errors, punchline
+from gymlab.experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
 
 
 def main() -> None:

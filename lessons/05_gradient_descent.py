@@ -16,9 +16,9 @@ learning rate of the regression in lesson 02's data until it diverges
 (`gymlab demo regression --lr 2.5`).
 """
 
-from agents.optim import compare_starts, expected_regime, get_function, lr_sweep, lr_thresholds
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.demos import plot_gd_losses, plot_gd_trajectories
+from gymlab.agents.optim import compare_starts, expected_regime, get_function, lr_sweep, lr_thresholds
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.demos import plot_gd_losses, plot_gd_trajectories
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ Try next: `gymlab demo kmeans --k 3` (what merges?), `gymlab coins learn --coins
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
-from agents.clustering import (
+from gymlab import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
+from gymlab.agents.clustering import (
     adjusted_rand_index,
     elbow_curve,
     name_clusters,
@@ -28,12 +28,12 @@ from agents.clustering import (
     silhouette_curve,
     standardize,
 )
-from agents.coins import greedy_change, optimal_share, train_q_learning
-from agents.supervised import fit_closed_form, pearson_r
-from experiments.datasets import basketball_players, synthetic_height_weight, table_matrix
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.coins import plot_coins_per_amount
-from experiments.plots.demos import plot_kmeans, plot_regression
+from gymlab.agents.coins import greedy_change, optimal_share, train_q_learning
+from gymlab.agents.supervised import fit_closed_form, pearson_r
+from gymlab.experiments.datasets import basketball_players, synthetic_height_weight, table_matrix
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.coins import plot_coins_per_amount
+from gymlab.experiments.plots.demos import plot_kmeans, plot_regression
 
 
 def main() -> None:

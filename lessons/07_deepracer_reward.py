@@ -22,11 +22,11 @@ check-reward my_reward.py`, and train on it; or double the budget and watch the 
 
 import json
 
-from agents.driving import PurePursuit
-from experiments.evaluation import evaluate
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.compare import plot_trajectories
-from experiments.runner import config_env, train
+from gymlab.agents.driving import PurePursuit
+from gymlab.experiments.evaluation import evaluate
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.compare import plot_trajectories
+from gymlab.experiments.runner import config_env, train
 
 TRACK = "gymlab/TrackRacer-v0"
 REWARDS = ("progress", "follow_center_line", "prevent_zigzag")

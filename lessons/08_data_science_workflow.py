@@ -21,23 +21,23 @@ recommendation change.
 
 import numpy as np
 
-from agents.supervised import fit_closed_form, pearson_r, prediction_errors, train_test_split
-from experiments.datasets import (
+from gymlab.agents.supervised import fit_closed_form, pearson_r, prediction_errors, train_test_split
+from gymlab.experiments.datasets import (
     load_height_weight,
     read_numeric_csv,
     synthetic_height_weight,
     write_height_weight_csv,
 )
-from experiments.io import write_json, write_text
-from experiments.lessons import lesson_arguments, one_line_errors, punchline
-from experiments.plots.demos import (
+from gymlab.experiments.io import write_json, write_text
+from gymlab.experiments.lessons import lesson_arguments, one_line_errors, punchline
+from gymlab.experiments.plots.demos import (
     plot_histograms,
     plot_joint_density,
     plot_prediction_errors,
     plot_regression,
 )
-from experiments.results import provenance
-from experiments.stats import describe
+from gymlab.experiments.results import provenance
+from gymlab.experiments.stats import describe
 
 TOLERANCE = 10.0  # pounds: how far off a pre-filled weight may be before users find it useless
 WORTH_IT = 0.10  # the model must cut the baseline's typical error by at least 10 % to be worth shipping

@@ -2,7 +2,7 @@
 
 The idea: a model on a laptop helps nobody; a model behind an HTTP endpoint can be called by
 any program. This lesson trains the height → weight line, saves it as `model.json` (the
-artefact that travels to production), serves it with Flask (`experiments.serve.create_app`),
+artefact that travels to production), serves it with Flask (`gymlab.experiments.serve.create_app`),
 and calls it the way another program would: with `curl`, through `lessons/make_prediction.sh`.
 A service must also say clearly what is wrong with a bad request — HTTP 400 and one sentence
 of JSON — rather than crash or answer nonsense.
@@ -12,7 +12,7 @@ The server runs on 127.0.0.1 on a free port, in a background thread, and is stop
 Watch for: the service's answer equals the model's prediction in-process to the last digit;
 the error messages name the problem and the fix; the time one request takes.
 
-Try next: serve it yourself — `python -m experiments.serve runs/…/model.json --port 5000` in
+Try next: serve it yourself — `python -m gymlab.experiments.serve runs/…/model.json --port 5000` in
 one terminal, `lessons/make_prediction.sh 72 5000` in another; then send `tall` or `500`.
 """
 
@@ -23,11 +23,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from agents.supervised import fit_closed_form, pearson_r
-from experiments.datasets import synthetic_height_weight
-from experiments.lessons import lesson_arguments, punchline
-from experiments.plots.demos import plot_regression
-from experiments.serve import create_app, load_model, predict_over_http, save_model, start_server
+from gymlab.agents.supervised import fit_closed_form, pearson_r
+from gymlab.experiments.datasets import synthetic_height_weight
+from gymlab.experiments.lessons import lesson_arguments, punchline
+from gymlab.experiments.plots.demos import plot_regression
+from gymlab.experiments.serve import create_app, load_model, predict_over_http, save_model, start_server
 
 CLIENT = Path(__file__).resolve().parent / "make_prediction.sh"
 

@@ -3,7 +3,7 @@
 #
 #   lessons/make_prediction.sh [HEIGHT_INCHES] [PORT]     (defaults: 70 and 5000)
 #
-# Start the service first:  python -m experiments.serve model.json --port 5000
+# Start the service first:  python -m gymlab.experiments.serve model.json --port 5000
 # (lessons/09_model_to_service.py writes model.json and runs this script itself).
 # Prints the service's JSON answer on stdout and "HTTP <status>" on stderr; exits with 1 when
 # the service rejects the request (status 400 or above).

@@ -27,7 +27,7 @@ def cli():
     """Run `gymlab ARGS…` in-process; returns click's Result (exit_code, stdout, stderr)."""
     from typer.testing import CliRunner
 
-    from experiments.cli import app
+    from gymlab.experiments.cli import app
 
     runner = CliRunner()
 

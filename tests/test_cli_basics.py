@@ -1,6 +1,6 @@
 """The CLI's frame: help, and the error convention (one line on stderr, exit code 2)."""
 
-from envs import GymlabError, resolve_env_id
+from gymlab.envs import GymlabError, resolve_env_id
 
 
 def test_help_lists_groups(cli):
@@ -49,7 +49,7 @@ def test_gymlab_error_from_any_command_is_one_line_exit_2(cli):
 def test_atomic_write_gives_the_usual_permissions(tmp_path):
     import os
 
-    from envs.files import atomic_write
+    from gymlab.envs.files import atomic_write
 
     path = atomic_write(tmp_path / "x.txt", lambda tmp: tmp.write_text("hi"))
     mask = os.umask(0o022)

@@ -134,7 +134,6 @@ def test_corrupted_q_table_is_one_line(cli, tmp_path):
 
 def test_out_inside_a_file_is_refused_by_a_lesson_script(tmp_path):
     """A lesson run as a script refuses a bad --out the argparse way: usage, one error line, exit 2."""
-    import os
     import subprocess
     import sys
 
@@ -145,7 +144,6 @@ def test_out_inside_a_file_is_refused_by_a_lesson_script(tmp_path):
         [sys.executable, str(repo / "lessons" / "03_making_change.py"), "--quick", "--out", str(existing)],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(repo)},
     )
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr and "--out" in completed.stderr

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.coins import (
+from gymlab.agents.coins import (
     Algorithm,
     check_canonical,
     fewest_coins_table,
@@ -15,8 +15,8 @@ from agents.coins import (
     validate_amount,
     validate_coins,
 )
-from envs.coin_change import UNPAYABLE
-from envs.errors import GymlabError
+from gymlab.envs.coin_change import UNPAYABLE
+from gymlab.envs.errors import GymlabError
 
 # -- independent references: written differently from the code under test ----------------------
 

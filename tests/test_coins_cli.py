@@ -153,7 +153,7 @@ def test_bad_learn_options_exit_2_with_one_line(cli, tmp_path, args, message):
 def test_coin_env_summary_line_for_gymlab_envs():
     import gymnasium as gym
 
-    import envs  # noqa: F401
+    from gymlab import envs  # noqa: F401
 
     env = gym.make("gymlab/CoinChange-v0")
     summary = type(env.unwrapped).__doc__.strip().splitlines()[0]  # what `gymlab envs` shows

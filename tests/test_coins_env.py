@@ -10,11 +10,11 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs  # noqa: F401
-from agents.base import rollout
-from agents.coins import GreedyCoinAgent, OptimalCoinAgent, counts_per_amount, optimal_change
-from envs.coin_change import CoinChangeEnv
-from envs.errors import GymlabError
+from gymlab import envs  # noqa: F401
+from gymlab.agents.base import rollout
+from gymlab.agents.coins import GreedyCoinAgent, OptimalCoinAgent, counts_per_amount, optimal_change
+from gymlab.envs.coin_change import CoinChangeEnv
+from gymlab.envs.errors import GymlabError
 
 CONFIGS = [
     {},

@@ -6,11 +6,11 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs  # noqa: F401
-from agents.base import rollout
-from agents.coins import coin_state_key, counts_per_amount, train_q_learning
-from agents.tabular import QLearningAgent, default_state_key
-from envs.errors import GymlabError
+from gymlab import envs  # noqa: F401
+from gymlab.agents.base import rollout
+from gymlab.agents.coins import coin_state_key, counts_per_amount, train_q_learning
+from gymlab.agents.tabular import QLearningAgent, default_state_key
+from gymlab.envs.errors import GymlabError
 
 
 def test_one_update_follows_the_rule():

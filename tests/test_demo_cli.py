@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import datasets
+from gymlab.experiments import datasets
 
 
 def test_gd_default_sweep_shows_the_three_regimes(cli, tmp_path):

@@ -6,9 +6,9 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics import silhouette_score as sk_silhouette
 
-from agents import clustering
-from envs.errors import GymlabError
-from experiments import datasets
+from gymlab.agents import clustering
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import datasets
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from agents import optim
-from envs.errors import GymlabError
+from gymlab.agents import optim
+from gymlab.envs.errors import GymlabError
 
 
 @pytest.mark.parametrize("a", [2.0, 0.5, 10.0])

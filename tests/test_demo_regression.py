@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from agents import supervised
-from envs.errors import GymlabError
-from experiments import datasets
+from gymlab.agents import supervised
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import datasets
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-import envs.files
-from envs.errors import GymlabError
-from experiments import datasets, stats
+import gymlab.envs.files
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import datasets, stats
 
 # ----------------------------------------------------------------------------- describe
 
@@ -112,7 +112,7 @@ def test_download_writes_the_file_without_touching_the_network(tmp_path, monkeyp
         asked.append(url)
         return io.BytesIO(body)
 
-    monkeypatch.setattr(envs.files.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(gymlab.envs.files.urllib.request, "urlopen", fake_urlopen)
     path = datasets.download_height_weight(tmp_path / "hw.csv")
     assert asked == [datasets.HEIGHT_WEIGHT_URL]
     assert path.read_bytes() == body
@@ -121,7 +121,7 @@ def test_download_writes_the_file_without_touching_the_network(tmp_path, monkeyp
     def offline(url, timeout):
         raise urllib.error.URLError("no route to host")
 
-    monkeypatch.setattr(envs.files.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(gymlab.envs.files.urllib.request, "urlopen", offline)
     with pytest.raises(GymlabError, match="cannot download .*--data PATH"):
         datasets.download_height_weight(tmp_path / "again.csv")
     assert not (tmp_path / "again.csv").exists()

@@ -16,11 +16,11 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs  # noqa: F401  registers the gymlab ids
-from envs.coin_change import CoinChangeEnv
-from envs.track_racer import TrackRacerEnv
-from envs.tracks import get_track, track_from_centerline
-from envs.tsp import TSPEnv
+from gymlab import envs  # noqa: F401  registers the gymlab ids
+from gymlab.envs.coin_change import CoinChangeEnv
+from gymlab.envs.track_racer import TrackRacerEnv
+from gymlab.envs.tracks import get_track, track_from_centerline
+from gymlab.envs.tsp import TSPEnv
 
 DATA = "{data}"  # replaced by the shared data folder (tests using it skip without it)
 MODES = {

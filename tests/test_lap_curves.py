@@ -13,9 +13,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from envs.car import CarSpec
-from envs.track_racer import TrackRacerEnv
-from experiments.plots.learning import (
+from gymlab.envs.car import CarSpec
+from gymlab.envs.track_racer import TrackRacerEnv
+from gymlab.experiments.plots.learning import (
     lap_finding,
     learning_panels,
     load_curve,
@@ -23,7 +23,7 @@ from experiments.plots.learning import (
     plot_runs,
     write_curve,
 )
-from experiments.runner import RunSpec, periodic_eval_env, resolve
+from gymlab.experiments.runner import RunSpec, periodic_eval_env, resolve
 
 TRACK = "gymlab/TrackRacer-v0"
 

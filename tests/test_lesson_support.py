@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.supervised import prediction_errors, train_test_split
-from envs.errors import GymlabError
-from experiments.datasets import read_numeric_csv, write_csv
-from experiments.lessons import lesson_arguments
+from gymlab.agents.supervised import prediction_errors, train_test_split
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.datasets import read_numeric_csv, write_csv
+from gymlab.experiments.lessons import lesson_arguments
 
 
 def test_tsv_round_trip_keeps_every_value(tmp_path):
@@ -62,14 +62,14 @@ def _is_png(path) -> bool:
 
 
 def test_restart_spread_plot_copes_with_lengths_equal_up_to_round_off(tmp_path):
-    from experiments.plots.tsp import plot_restart_spread
+    from gymlab.experiments.plots.tsp import plot_restart_spread
 
     lengths = [3.4130165, 3.4130165 + 4e-16, 3.4130165]
     assert _is_png(plot_restart_spread(lengths, 3.4130165, tmp_path / "spread.png", name="equal"))
 
 
 def test_coins_plot_without_a_learner(tmp_path):
-    from experiments.plots.coins import plot_coins_per_amount
+    from gymlab.experiments.plots.coins import plot_coins_per_amount
 
     path = plot_coins_per_amount(
         (10, 60, 100), [100, 110, 120], [1, 2, 2], [1, 2, 3], None, tmp_path / "c.png"
@@ -78,7 +78,7 @@ def test_coins_plot_without_a_learner(tmp_path):
 
 
 def test_sample_position_and_prediction_error_plots(tmp_path):
-    from experiments.plots.demos import plot_prediction_errors, plot_sample_positions
+    from gymlab.experiments.plots.demos import plot_prediction_errors, plot_sample_positions
 
     rng = np.random.default_rng(0)
     assert _is_png(plot_sample_positions(rng.integers(0, 100, 500), 100, 50, tmp_path / "pos.png"))

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from experiments.lessons import PUNCHLINE_PREFIX, list_lessons
+from gymlab.experiments.lessons import PUNCHLINE_PREFIX, list_lessons
 
 LESSONS = list_lessons()
 
@@ -22,7 +22,7 @@ def test_lesson_runs_quick_and_prints_punchline(lesson, tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(lesson.path.parents[1])},
+        env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     punchlines = [line for line in completed.stdout.splitlines() if line.startswith(PUNCHLINE_PREFIX)]
@@ -80,7 +80,7 @@ def test_lesson_with_data_option_refuses_a_missing_file(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(lesson.path.parents[1])},
+        env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert completed.returncode == 2
     assert "no file at" in completed.stderr and "Traceback" not in completed.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from experiments.report import table
+from gymlab.experiments.report import table
 
 TRACK = "gymlab/TrackRacer-v0"
 
@@ -29,7 +29,7 @@ def test_a_pipe_in_a_heading_or_cell_is_escaped_and_keeps_the_columns():
 
 
 def test_conclusion_names_the_tie_break_and_phrases_counts_naturally():
-    from experiments.report import conclusion
+    from gymlab.experiments.report import conclusion
 
     track = [
         track_group("pure_pursuit", "default"),
@@ -47,7 +47,7 @@ def test_conclusion_names_the_tie_break_and_phrases_counts_naturally():
 
 
 def test_the_seed_spread_is_stated_relative_to_the_mean():
-    from experiments.report import conclusion
+    from gymlab.experiments.report import conclusion
 
     group = track_group("ppo", "progress", seeds=3, steps=1000, mean_lap_time=17.8)
     group |= {"mean_lap_time_std": 0.0356, "mean_progress_std": 0.0}

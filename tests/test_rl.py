@@ -1,4 +1,4 @@
-"""agents.rl: algorithms behind the Agent interface, fit checks, safe hyperparameter parsing, model files."""
+"""gymlab.agents.rl: algorithms behind the Agent interface, fit checks, safe hyperparameter parsing, model files."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from torch import nn
 
-from agents.base import rollout
-from agents.rl import SB3Agent, algorithm, check_fits, linear_schedule, model_kwargs, parse_python_dict
-from envs.errors import GymlabError
-from experiments.hyperparams import load_settings, read_config_file
+from gymlab.agents.base import rollout
+from gymlab.agents.rl import SB3Agent, algorithm, check_fits, linear_schedule, model_kwargs, parse_python_dict
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.hyperparams import load_settings, read_config_file
 
 TINY = {"n_steps": 64, "batch_size": 32}
 
@@ -86,7 +86,7 @@ def test_yaml_settings_default_env_entry_and_overrides(tmp_path):
 
 
 def test_shipped_yaml_files_parse_into_model_arguments():
-    from experiments.hyperparams import CONFIG_DIR
+    from gymlab.experiments.hyperparams import CONFIG_DIR
 
     for path in sorted(CONFIG_DIR.glob("*.yml")):
         algo = algorithm(path.stem)
@@ -126,8 +126,8 @@ def test_tiny_budget_still_evaluates_at_most_the_configured_number_of_times(tmp_
     """A budget below one PPO rollout rounds up to it; evaluations must not multiply."""
     import numpy as np
 
-    from agents.rl import SB3Agent
-    from experiments.runner import train
+    from gymlab.agents.rl import SB3Agent
+    from gymlab.experiments.runner import train
 
     assert SB3Agent("ppo", {"n_steps": 32}).steps_collected(64, n_envs=4) == 128
     assert SB3Agent("ppo", {"n_steps": 32}).steps_collected(129, n_envs=4) == 256

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from experiments import runner
-from experiments.compare import Part, compare
-from experiments.runner import RunSpec, config_hash, execute_run, resolve, run_all, run_name
+from gymlab.experiments import runner
+from gymlab.experiments.compare import Part, compare
+from gymlab.experiments.runner import RunSpec, config_hash, execute_run, resolve, run_all, run_name
 
 TINY = {"n_envs": 1, "n_steps": 64, "batch_size": 32}
 

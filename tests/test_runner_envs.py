@@ -165,11 +165,11 @@ def test_tsp_learner_sees_distances_from_the_current_city():
     import gymnasium as gym
     import numpy as np
 
-    from agents.features import CityDistances
-    from experiments.runner import RunSpec, config_env, resolve
+    from gymlab.agents.features import CityDistances
+    from gymlab.experiments.runner import RunSpec, config_env, resolve
 
     config = resolve(RunSpec("tsp", "maskable_ppo"))
-    assert config["env_wrapper"] == "agents.features.CityDistances"  # from maskable_ppo.yml
+    assert config["env_wrapper"] == "gymlab.agents.features.CityDistances"  # from maskable_ppo.yml
     env = config_env(config)
     observation, _ = env.reset(seed=0)
     assert isinstance(env, CityDistances) and observation.shape == (60,)

@@ -7,9 +7,9 @@ import pytest
 
 pytest.importorskip("flask")
 
-from agents.supervised import LinearModel  # noqa: E402
-from envs.errors import GymlabError  # noqa: E402
-from experiments.serve import (  # noqa: E402
+from gymlab.agents.supervised import LinearModel  # noqa: E402
+from gymlab.envs.errors import GymlabError  # noqa: E402
+from gymlab.experiments.serve import (  # noqa: E402
     MAX_BATCH,
     create_app,
     load_model,

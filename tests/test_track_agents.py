@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.driving import OneStepGreedy, PurePursuit, action_for, evaluate_trials
-from envs.track_racer import TrackRacerEnv
+from gymlab.agents.driving import OneStepGreedy, PurePursuit, action_for, evaluate_trials
+from gymlab.envs.track_racer import TrackRacerEnv
 
 TRIAL_KEYS = {"progress", "lap_time", "status", "off_track_count", "steps"}
 
@@ -90,9 +90,9 @@ def test_greedy_takes_best_immediate_reward_and_leaves_state_unchanged():
 
 def test_a_line_using_the_width_is_faster_than_the_centre_line():
     """The grip limit rewards a racing line: that is what a learner can discover."""
-    from agents.driving import ideal_lap_time, smoothed_line
-    from envs.car import CarSpec
-    from envs.tracks import get_track
+    from gymlab.agents.driving import ideal_lap_time, smoothed_line
+    from gymlab.envs.car import CarSpec
+    from gymlab.envs.tracks import get_track
 
     track, spec = get_track("reinvent"), CarSpec()
     centre, line = ideal_lap_time(track.center, spec), ideal_lap_time(smoothed_line(track), spec)

@@ -10,9 +10,9 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs  # noqa: F401  registers gymlab/TrackRacer-v0
-from envs.errors import GymlabError
-from envs.track_racer import ACTION_PRESETS, TrackRacerEnv
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.track_racer import ACTION_PRESETS, TrackRacerEnv
 
 PARAM_TYPES = {
     "all_wheels_on_track": bool,
@@ -218,7 +218,7 @@ def test_time_up_truncates():
 
 def test_grip_limit_makes_fast_cars_run_wide():
     """Same full-lock command at 1 and 4 m/s: the fast car turns less (understeer)."""
-    from envs.car import Car
+    from gymlab.envs.car import Car
 
     slow, fast = Car(), Car()
     slow.place(0, 0, 0, speed=1.0)
@@ -233,7 +233,7 @@ def test_grip_limit_makes_fast_cars_run_wide():
 
 
 def test_speed_follows_command_within_limits():
-    from envs.car import Car
+    from gymlab.envs.car import Car
 
     car = Car()
     car.step(0.0, 4.0)

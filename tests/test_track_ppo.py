@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.rl import algorithm, model_kwargs
-from experiments.track_ppo import EPISODES, TIME_CAP, lap_summary, ppo_settings, race
+from gymlab.agents.rl import algorithm, model_kwargs
+from gymlab.experiments.track_ppo import EPISODES, TIME_CAP, lap_summary, ppo_settings, race
 
 
 def test_tuned_settings_select_the_racing_track_setup():

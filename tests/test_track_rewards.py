@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from envs.errors import GymlabError
-from envs.rewards import (
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.rewards import (
     BUILTIN_REWARDS,
     GuardedReward,
     ProgressReward,
@@ -18,7 +18,7 @@ from envs.rewards import (
     resolve_reward,
     stay_inside_borders,
 )
-from envs.track_racer import TrackRacerEnv
+from gymlab.envs.track_racer import TrackRacerEnv
 
 
 def params(**overrides):
@@ -72,8 +72,8 @@ def test_progress_reward_is_progress_gained_and_tolerates_lookahead():
 
 
 def test_progress_reward_sums_to_a_lap():
-    from agents.base import rollout
-    from agents.driving import PurePursuit
+    from gymlab.agents.base import rollout
+    from gymlab.agents.driving import PurePursuit
 
     env = TrackRacerEnv(track="oval", actions="racing")
     episode = rollout(env, PurePursuit(), options={"start": "line"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from envs.errors import GymlabError
-from envs.tracks import DEFAULT_TRACK, builtin_track_names, get_track, load_route, random_track
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tracks import DEFAULT_TRACK, builtin_track_names, get_track, load_route, random_track
 
 OFFICIAL_LOOPS = [
     "reinvent_base",

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from envs.tsp_instances import load_instance
+from gymlab.envs.tsp_instances import load_instance
 
 KEYS = {"solver", "length", "tour", "seconds", "optimal", "gap"}
 

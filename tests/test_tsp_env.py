@@ -8,12 +8,12 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gymnasium_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs  # noqa: F401  (registers gymlab/TSP-v0)
-from agents.base import rollout
-from agents.routing import NearestNeighbourAgent, RandomTourAgent, TourAgent
-from envs.errors import GymlabError
-from envs.tsp import TSPEnv
-from envs.tsp_instances import random_instance
+from gymlab import envs  # noqa: F401  (registers gymlab/TSP-v0)
+from gymlab.agents.base import rollout
+from gymlab.agents.routing import NearestNeighbourAgent, RandomTourAgent, TourAgent
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp import TSPEnv
+from gymlab.envs.tsp_instances import random_instance
 
 
 def test_default_make_is_ten_random_cities():

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from envs.errors import GymlabError
-from envs.tsp_instances import (
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp_instances import (
     att,
     ceil_2d,
     display_coordinates,

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from agents.routing import (
+from gymlab.agents.routing import (
     SOLVERS,
     apply_or_opt,
     best_or_opt,
@@ -16,8 +16,8 @@ from agents.routing import (
     nearest_neighbour,
     solve,
 )
-from envs.errors import GymlabError
-from envs.tsp_instances import from_matrix, load_instance, random_instance, tour_length
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp_instances import from_matrix, load_instance, random_instance, tour_length
 
 
 def test_exact_burma14_and_gr17(shared_data):

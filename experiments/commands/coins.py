@@ -10,14 +10,20 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
-from agents.coins import check_canonical, greedy_change, optimal_change, optimal_share, train_q_learning
-from envs.coin_change import validate_amount, validate_coins
-from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list, parse_whole
-from experiments.io import write_json
-from experiments.plots.coins import plot_coins_per_amount
-from experiments.results import provenance
+from gymlab import envs  # noqa: F401  (registers gymlab/CoinChange-v0)
+from gymlab.agents.coins import (
+    check_canonical,
+    greedy_change,
+    optimal_change,
+    optimal_share,
+    train_q_learning,
+)
+from gymlab.envs.coin_change import validate_amount, validate_coins
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list, parse_whole
+from gymlab.experiments.io import write_json
+from gymlab.experiments.plots.coins import plot_coins_per_amount
+from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 

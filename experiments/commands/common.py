@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from envs.errors import GymlabError
-from experiments.io import default_out_dir, to_json
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.io import default_out_dir, to_json
 
 JsonOption = typer.Option("--json", help="Print exactly one JSON document on stdout, nothing else.")
 

@@ -1,7 +1,7 @@
 """`gymlab demo …` commands: gradient descent, regression, describe, k-means, sampling.
 
-Each command is thin: parse the options, call the Python API (agents.optim, agents.supervised,
-agents.clustering, experiments.datasets, experiments.stats), print, and save PNGs under --out.
+Each command is thin: parse the options, call the Python API (gymlab.agents.optim, gymlab.agents.supervised,
+gymlab.agents.clustering, gymlab.experiments.datasets, gymlab.experiments.stats), print, and save PNGs under --out.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from agents import clustering, optim, supervised
-from envs.errors import GymlabError
-from experiments import datasets, stats
-from experiments.commands.common import JsonOption, emit_json, output_dir, parse_float_list
-from experiments.io import write_json
-from experiments.results import provenance
+from gymlab.agents import clustering, optim, supervised
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments import datasets, stats
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_float_list
+from gymlab.experiments.io import write_json
+from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -69,7 +69,7 @@ def gd(
     runs = optim.lr_sweep(fn, lrs, names, start_point, max_steps, tol)
     starts = _starts_demo(fn, runs, max_steps, tol) if len(fn.minima) > 1 else []
 
-    from experiments.plots import demos as plots
+    from gymlab.experiments.plots import demos as plots
 
     plots.plot_gd_losses(fn, runs, out / "gd-losses.png")
     plots.plot_gd_trajectories(fn, runs, out / "gd-paths.png")
@@ -183,7 +183,7 @@ def regression(
         "gradient_descent": {"slope": descent.slope, "intercept": descent.intercept, "steps": descent.steps},
         "r": r,
     }
-    from experiments.plots import demos as plots
+    from gymlab.experiments.plots import demos as plots
 
     plots.plot_regression(height, weight, closed, r, out / "regression-fit.png")
     plots.plot_joint_density(height, weight, r, out / "regression-density.png")
@@ -222,7 +222,7 @@ def describe(
     document = {
         name: {key: _finite(value) for key, value in column.items()} for name, column in summary.items()
     }
-    from experiments.plots import demos as plots
+    from gymlab.experiments.plots import demos as plots
 
     plots.plot_histograms(table, summary, out / "describe-histograms.png")
     _save_result(out, "describe", {"file": str(file)}, None, document)
@@ -282,7 +282,7 @@ def kmeans(
         "silhouette": _finite(silhouette),
     }
     names = clustering.name_clusters(truth, chosen.labels, archetypes) if truth is not None else None
-    from experiments.plots import demos as plots
+    from gymlab.experiments.plots import demos as plots
 
     plots.plot_kmeans(curve, curve_silhouettes, chosen, X, feature_names, out / "kmeans.png", names)
     extra = {"features": feature_names, "scaled": scale, "elbow": [[r.k, r.inertia] for r in curve]}

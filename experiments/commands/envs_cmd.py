@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import envs
-from experiments.commands.common import JsonOption, emit_json
+from gymlab import envs
+from gymlab.experiments.commands.common import JsonOption, emit_json
 
 
 def describe_envs() -> list[dict]:

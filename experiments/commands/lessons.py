@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from experiments.commands.common import JsonOption, emit_json, output_dir
-from experiments.lessons import find_lesson, list_lessons, run_lesson
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir
+from gymlab.experiments.lessons import find_lesson, list_lessons, run_lesson
 
 app = typer.Typer(no_args_is_help=True)
 

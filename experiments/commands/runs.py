@@ -1,6 +1,6 @@
 """`gymlab train`, `evaluate`, `compare` and `plot`: the experiment runner's commands.
 
-Thin: parse the options, call :mod:`experiments.runner` / :mod:`experiments.compare`, print.
+Thin: parse the options, call :mod:`gymlab.experiments.runner` / :mod:`gymlab.experiments.compare`, print.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, output_dir, parse_key_values
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_key_values
 
 QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
 
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, JsonOption] = False,
     ) -> None:
         """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
-        from experiments.runner import train
+        from gymlab.experiments.runner import train
 
         if out is not None:
             output_dir(out, "train")
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, JsonOption] = False,
     ) -> None:
         """Evaluate a trained run on the measures of its env (optimality, gap to optimal, laps)."""
-        from experiments.runner import evaluate_run
+        from gymlab.experiments.runner import evaluate_run
 
         report = evaluate_run(run_dir, episodes)
         if as_json:
@@ -163,8 +163,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, JsonOption] = False,
     ) -> None:
         """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
-        from experiments.compare import build_specs, compare
-        from experiments.runner import executor_for
+        from gymlab.experiments.compare import build_specs, compare
+        from gymlab.experiments.runner import executor_for
 
         executor_for(workers)  # checks --workers before anything starts
         if out is not None:
@@ -213,7 +213,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, JsonOption] = False,
     ) -> None:
         """Learning curves of several runs, grouped by config: mean ± band across seeds."""
-        from experiments.plots.learning import plot_runs
+        from gymlab.experiments.plots.learning import plot_runs
 
         if out is not None:
             output_dir(out, "plot")
@@ -231,7 +231,7 @@ class _RunsBar:
     def __init__(self, total: int):
         from rich.progress import TimeElapsedColumn
 
-        from experiments.runner import stderr_progress
+        from gymlab.experiments.runner import stderr_progress
 
         self.progress = stderr_progress(TimeElapsedColumn())
         self.task = self.progress.add_task("runs", total=total)

@@ -8,9 +8,9 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from envs.errors import GymlabError
-from experiments.commands.common import JsonOption, emit_json, output_dir
-from experiments.results import provenance
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir
+from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -39,8 +39,8 @@ def drive(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
-    from agents.driving import AGENTS, evaluate_trials
-    from envs.track_racer import TrackRacerEnv
+    from gymlab.agents.driving import AGENTS, evaluate_trials
+    from gymlab.envs.track_racer import TrackRacerEnv
 
     if agent not in AGENTS:
         raise GymlabError(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
@@ -48,7 +48,7 @@ def drive(
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
     if gif is not None:
-        from experiments.plots.track import save_replay_gif
+        from gymlab.experiments.plots.track import save_replay_gif
 
         save_replay_gif(env.track, env.trajectory, gif, title=f"{agent} on {env.track.name}")
     if json:
@@ -91,8 +91,8 @@ def show(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Save a PNG of a track with its length and width."""
-    from envs.tracks import get_track
-    from experiments.plots.track import plot_track
+    from gymlab.envs.tracks import get_track
+    from gymlab.experiments.plots.track import plot_track
 
     out = output_dir(out, "track-show")
     shape = get_track(track, reverse=reverse)
@@ -117,7 +117,7 @@ def check_reward(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Try a reward function on many situations before training; exit code 2 if anything is wrong."""
-    from envs.rewards import check_reward_function, resolve_reward
+    from gymlab.envs.rewards import check_reward_function, resolve_reward
 
     _, name = resolve_reward(file)
     problems = check_reward_function(file, track=track)
@@ -138,7 +138,7 @@ def check_reward(
 @app.command("list")
 def list_tracks(json: Annotated[bool, JsonOption] = False) -> None:
     """The built-in tracks, easiest first (plus random:SEED)."""
-    from envs.tracks import builtin_track_names, get_track
+    from gymlab.envs.tracks import builtin_track_names, get_track
 
     rows = []
     for name in builtin_track_names():

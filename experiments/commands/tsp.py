@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.routing import SOLVERS, check_solver, solve
-from envs.errors import GymlabError
-from envs.tsp_instances import (
+from gymlab.agents.routing import SOLVERS, check_solver, solve
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.tsp_instances import (
     HELD_KARP_LIMIT,
     TSPLIB_URL,
     TSPInstance,
@@ -21,10 +21,10 @@ from envs.tsp_instances import (
     load_instance,
     random_instance,
 )
-from experiments.commands.common import JsonOption, emit_json, output_dir, parse_whole
-from experiments.io import write_json, write_text
-from experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
-from experiments.results import provenance
+from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_whole
+from gymlab.experiments.io import write_json, write_text
+from gymlab.experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
+from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 

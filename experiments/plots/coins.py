@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from experiments.plots.common import save_figure
+from gymlab.experiments.plots.common import save_figure
 
 
 def _as_float(counts: Sequence[int | None]) -> np.ndarray:

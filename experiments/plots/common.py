@@ -6,7 +6,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from experiments.io import atomic_write
+from gymlab.experiments.io import atomic_write
 
 
 def save_figure(fig: plt.Figure, path: str | Path, dpi: int = 120) -> Path:

@@ -7,7 +7,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from experiments.plots.common import save_figure
+from gymlab.experiments.plots.common import save_figure
 
 
 def config_label(group: dict[str, Any]) -> str:
@@ -60,7 +60,7 @@ def plot_trajectories(
     """
     import numpy as np
 
-    from envs.track_render import draw_track, speed_collection
+    from gymlab.envs.track_render import draw_track, speed_collection
 
     columns = min(4, len(items))
     rows = -(-len(items) // columns)

@@ -10,11 +10,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from agents.clustering import KMeansResult
-from agents.optim import Run, TestFunction
-from agents.supervised import LinearModel
-from experiments.plots.common import save_figure
-from experiments.stats import kde_grid, normal_pdf
+from gymlab.agents.clustering import KMeansResult
+from gymlab.agents.optim import Run, TestFunction
+from gymlab.agents.supervised import LinearModel
+from gymlab.experiments.plots.common import save_figure
+from gymlab.experiments.stats import kde_grid, normal_pdf
 
 # ----------------------------------------------------------------------------- gradient descent
 

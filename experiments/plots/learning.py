@@ -17,8 +17,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from experiments.io import atomic_write
-from experiments.plots.common import save_figure
+from gymlab.experiments.io import atomic_write
+from gymlab.experiments.plots.common import save_figure
 
 CURVE_FILE = "curve.csv"
 
@@ -253,7 +253,7 @@ def lap_finding(label: str, finals: dict[str, tuple], fixed_laps: dict[str, floa
 def learning_panels(run_dirs: list[str | Path]) -> tuple[Panels, dict[str, float]]:
     """The panels of one env's runs: a column per reward with its learners (mean over seeds)
     and the fixed agents' return under that reward; and the fixed agents' lap times (s)."""
-    from experiments.runner import default_reward
+    from gymlab.experiments.runner import default_reward
 
     learners: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     fixed: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -287,7 +287,7 @@ def plot_run(run_dir: str | Path, path: str | Path) -> Path:
 
 def run_dirs_in(paths: list[str | Path]) -> list[Path]:
     """The finished runs among ``paths``: run directories, or compare folders (their ``runs/``)."""
-    from envs.errors import GymlabError
+    from gymlab.envs.errors import GymlabError
 
     found: list[Path] = []
     for path in map(Path, paths):
@@ -312,8 +312,8 @@ def plot_runs(paths: list[str | Path], out: str | Path | None = None) -> list[Pa
     """One learning-curve PNG per env over the given runs, as ``gymlab compare`` draws them:
     a column per reward, mean ± band across seeds, fixed agents among the runs as dashed lines
     (and on the track, the lap-time row)."""
-    from envs.errors import GymlabError
-    from experiments.io import default_out_dir
+    from gymlab.envs.errors import GymlabError
+    from gymlab.experiments.io import default_out_dir
 
     runs = run_dirs_in(paths)
     by_env: dict[str, list[Path]] = defaultdict(list)

@@ -7,10 +7,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from envs.track_render import car_outline, draw_track, speed_collection, update_speed_collection
-from envs.tracks import Track
-from experiments.io import atomic_write
-from experiments.plots.common import save_figure
+from gymlab.envs.track_render import car_outline, draw_track, speed_collection, update_speed_collection
+from gymlab.envs.tracks import Track
+from gymlab.experiments.io import atomic_write
+from gymlab.experiments.plots.common import save_figure
 
 
 def plot_track(track: Track, path: str | Path) -> Path:

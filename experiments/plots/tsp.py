@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from envs.tsp_instances import TSPInstance, display_coordinates
-from experiments.plots.common import save_figure
+from gymlab.envs.tsp_instances import TSPInstance, display_coordinates
+from gymlab.experiments.plots.common import save_figure
 
 
 def describe_gap(gap: float | None) -> str:
