@@ -33,7 +33,7 @@ def cartpole_steps_per_second(settings: dict, steps: int) -> float:
     from stable_baselines3.common.env_util import make_vec_env
 
     from gymlab.agents.rl import SB3Agent
-    from gymlab.experiments.runner import use_one_torch_thread
+    from gymlab.experiments.training import use_one_torch_thread
 
     use_one_torch_thread()
     env = make_vec_env("CartPole-v1", n_envs=int(settings["n_envs"]), seed=0)

@@ -1,7 +1,7 @@
 """gymlab's worlds: gymnasium environments, registered under the ``gymlab/`` namespace.
 
-``import envs`` is enough for ``gymnasium.make("gymlab/CoinChange-v0")``;
-``gymnasium.make("envs:gymlab/CoinChange-v0")`` imports it for you.
+``import gymlab`` is enough for ``gymnasium.make("gymlab/CoinChange-v0")``;
+``gymnasium.make("gymlab:gymlab/CoinChange-v0")`` imports it for you.
 """
 
 from gymnasium.envs.registration import register, registry
@@ -25,14 +25,4 @@ for _env_id, _entry_point in _ENTRY_POINTS.items():
         register(id=_env_id, entry_point=_entry_point)
 
 
-def resolve_env_id(name: str) -> str:
-    """Full gymnasium id for a short name (``track``) or a full id (``gymlab/TrackRacer-v0``)."""
-    if name in ENV_IDS:
-        return ENV_IDS[name]
-    if name in ENV_IDS.values():
-        return name
-    known = ", ".join(f"{short} ({full})" for short, full in ENV_IDS.items())
-    raise GymlabError(f"unknown environment {name!r}; choose one of: {known}")
-
-
-__all__ = ["ENV_IDS", "GymlabError", "resolve_env_id"]
+__all__ = ["ENV_IDS", "GymlabError"]

@@ -21,69 +21,23 @@ import csv
 import math
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from gymlab.envs.errors import GymlabError
-from gymlab.experiments import catalog, runner
+from gymlab.experiments import runner
 from gymlab.experiments.io import atomic_write, default_out_dir, write_json
+from gymlab.experiments.profiles import Part, canonical, profile_for, profiles
 from gymlab.experiments.results import provenance
 from gymlab.experiments.runner import RunResult, RunSpec
 
 
-@dataclass(frozen=True)
-class Part:
-    """One env's share of a suite: agents, learners' rewards and budgets (full and --quick)."""
-
-    env: str
-    agents: tuple[str, ...]
-    steps: dict[str, int] = field(default_factory=dict)
-    quick_steps: dict[str, int] = field(default_factory=dict)
-    rewards: tuple[str, ...] = ()
-    per_reward: tuple[str, ...] = ()  # fixed agents whose behaviour depends on the reward
-    env_kwargs: dict[str, Any] = field(default_factory=dict)
-    eval_episodes: int = 10
-    quick_eval_episodes: int = 5
-
-
-SUITES: dict[str, list[Part]] = {
-    "coins": [
-        Part(
-            "gymlab/CoinChange-v0",
-            ("greedy", "dp", "q_learning", "maskable_ppo"),
-            steps={"q_learning": 30_000, "maskable_ppo": 30_000},
-            quick_steps={"q_learning": 10_000, "maskable_ppo": 6_000},
-            eval_episodes=100,
-            quick_eval_episodes=100,
-        )
-    ],
-    "tsp": [
-        Part(
-            "gymlab/TSP-v0",
-            ("random", "nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
-            steps={"maskable_ppo": 50_000},
-            quick_steps={"maskable_ppo": 10_000},
-            env_kwargs={"n_cities": 10},
-            eval_episodes=50,
-            quick_eval_episodes=20,
-        )
-    ],
-}
-SUITES["track"] = [
-    Part(
-        "gymlab/TrackRacer-v0",
-        ("pure_pursuit", "greedy", "ppo"),
-        steps={"ppo": 200_000},
-        quick_steps={"ppo": 5_000},
-        rewards=("progress", "follow_center_line", "prevent_zigzag"),
-        per_reward=("greedy",),
-        env_kwargs={"actions": "racing"},
-        eval_episodes=3,
-        quick_eval_episodes=1,
-    )
-]
-SUITES["default"] = [*SUITES["coins"], *SUITES["tsp"], *SUITES["track"]]
+def suites() -> dict[str, list[Part]]:
+    """The built-in suites: one per env profile that declares one, and ``default`` (all of them)."""
+    table = {profile.short: [profile.suite] for profile in profiles() if profile.suite is not None}
+    table["default"] = [part for parts in table.values() for part in parts]
+    return table
 
 
 def build_specs(
@@ -97,10 +51,10 @@ def build_specs(
 ) -> list[RunSpec]:
     """Every run of a suite: each learner × reward × seed, each baseline once (seed 0)."""
     parts = _suite(suite)
-    agents = [catalog.canonical(name) for name in agents] if agents else None
+    agents = [canonical(name) for name in agents] if agents else None
     if seeds < 1:
         raise GymlabError(f"--seeds must be at least 1 (got {seeds})")
-    if rewards and not any(part.env in runner.REWARD_ARGS for part in parts):
+    if rewards and not any(profile_for(part.env).reward_arg for part in parts):
         raise GymlabError("--rewards applies to the track (its learners train on them); this suite has none")
     known = {name for part in parts for name in part.agents}
     for name in agents or []:
@@ -142,15 +96,16 @@ def build_specs(
 def _suite(suite: str | list[Part]) -> list[Part]:
     if not isinstance(suite, str):
         return list(suite)
-    key = runner.short_name(suite) if suite.startswith("gymlab/") else suite
-    if key not in SUITES:
-        raise GymlabError(f"unknown suite {suite!r}; choose one of: {', '.join(SUITES)}")
-    return SUITES[key]
+    table = suites()
+    key = runner.short_name(suite) if "/" in suite else suite
+    if key not in table:
+        raise GymlabError(f"unknown suite {suite!r}; choose one of: {', '.join(table)}")
+    return table[key]
 
 
 def _rewards(part: Part, rewards: list[str] | None) -> list[str | None]:
     """The rewards a part's learners train on: ``--rewards`` where the env takes one."""
-    if part.env not in runner.REWARD_ARGS:
+    if profile_for(part.env).reward_arg is None:
         return [None]
     return list(rewards) if rewards else list(part.rewards) or [None]
 

@@ -1,29 +1,28 @@
-"""Evaluating an agent on the measures that fit its env.
+"""Evaluating an agent on the measures of its env's profile.
 
-Every agent — baseline or learned — plays the same evaluation episodes: episode ``i`` starts
-from ``env.reset(seed=EVAL_SEED + i)`` (coin change: every amount once; the track: the
-start line, as DeepRacer's evaluation trials), so all agents face the same amounts, the
-same city layouts, the same lap. Each episode gives one row — its return, length and the
-agent's decision time, plus the env's own measures — and the summary averages the rows.
-
-An env's measures are one :class:`Measures` entry in :data:`MEASURES`: how to turn an
-episode into a row, rows into a summary, and optionally the reset options of each
-episode, a probe read at every step (the car's position) and its own way to play.
+Every agent — baseline or learned, at the end of training and at every periodic evaluation
+during it — plays the same evaluation episodes: episode ``i`` starts from
+``env.reset(seed=EVAL_SEED + i)`` (coin change: every amount once; the track: the start
+line, as DeepRacer's evaluation trials), so all agents face the same amounts, the same city
+layouts, the same lap. Each episode gives one row — its return, length and the agent's
+decision time, plus the env's own measures (:class:`~gymlab.experiments.profiles.Measures`)
+— and the summary averages the rows.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
 from gymlab.agents.base import Agent, rollout
+from gymlab.experiments.environments import config_env
+from gymlab.experiments.profiles import EVAL_SEED, profile_for
 
-EVAL_SEED = 10_000  # evaluation episodes never share seeds with training
+__all__ = ["EVAL_SEED", "Recorder", "TimedAgent", "evaluate", "summarise"]
 
 
 class Recorder(gym.Wrapper):
@@ -73,137 +72,16 @@ class TimedAgent(Agent):
         return action
 
 
-# -- coin change: is the payment optimal? -------------------------------------------------------
-
-
-def coin_amounts(env: gym.Env, episodes: int) -> list[dict[str, Any]]:
-    """Every payable amount once (or ``episodes`` of them, evenly spread): the optimality rate
-    then means "share of amounts paid with the fewest coins"."""
-    amounts = [int(a) for a in env.unwrapped.start_amounts]
-    if episodes < len(amounts):
-        amounts = [amounts[i] for i in np.linspace(0, len(amounts) - 1, episodes).round().astype(int)]
-    return [{"amount": amount} for amount in amounts]
-
-
-def coin_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
-    info = record["info"]
-    return {
-        "amount": info["amount"],
-        "coins_used": info["n_coins"],
-        "optimal_coins": info.get("optimal_count"),
-        "paid": bool(info.get("paid", False)),
-        "optimal": bool(info.get("optimal", False)),
-        "invalid_actions": info["invalid_actions"],
-    }
-
-
-def coin_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    paid = [row for row in rows if row["paid"]]
-    return {
-        "optimality_rate": float(np.mean([row["optimal"] for row in rows])),
-        "paid_rate": len(paid) / len(rows),
-        "mean_coins": float(np.mean([row["coins_used"] for row in paid])) if paid else float("nan"),
-        "mean_excess_coins": float(np.mean([row["coins_used"] - row["optimal_coins"] for row in paid]))
-        if paid
-        else float("nan"),
-    }
-
-
-# -- TSP: how far above the optimal tour? ---------------------------------------------------------
-
-
-def tsp_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
-    info = record["info"]
-    gap = info.get("gap")
-    return {
-        "tour_length": info["length"],
-        "optimal_length": info.get("optimal"),
-        "gap_percent": None if gap is None else 100.0 * gap,
-        "invalid_actions": info["invalid_actions"],
-        "tour": info["tour"],
-    }
-
-
-def tsp_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    gaps = [row["gap_percent"] for row in rows if row["gap_percent"] is not None]
-    return {
-        "mean_gap_percent": float(np.mean(gaps)) if gaps else float("nan"),
-        "optimal_rate": float(np.mean([gap < 1e-6 for gap in gaps])) if gaps else float("nan"),
-        "mean_tour_length": float(np.mean([row["tour_length"] for row in rows])),
-    }
-
-
-# -- the track: DeepRacer evaluation trials, lap times, zig-zag ---------------------------------
-
-
-def car_state(env: gym.Env) -> tuple[float, float, float, float]:
-    """(x, y, speed, steering) of the car at this step: the trajectory and the zig-zag measure."""
-    car = env.car
-    return (round(car.x, 4), round(car.y, 4), round(car.speed, 3), round(car.steering, 3))
-
-
-def track_trials(env: gym.Env, agent: Agent, episodes: int) -> list[dict[str, Any]]:
-    """DeepRacer-style trials from the start line: the track's own :func:`evaluate_trials`."""
-    from gymlab.agents.driving import evaluate_trials
-
-    return evaluate_trials(env, agent, episodes=episodes, seed=EVAL_SEED)
-
-
-def track_row(env: gym.Env, record: dict[str, Any]) -> dict[str, Any]:
-    """Mean |Δsteering| per step (degrees): how much the car zig-zags; and the path driven."""
-    states = np.array(record["probes"], dtype=float)
-    steering = states[:, 3]
-    zigzag = float(np.abs(np.diff(steering)).mean()) if len(steering) > 1 else 0.0
-    return {"zigzag_deg": zigzag, "trajectory": states[:, :3].tolist()}
-
-
-def track_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    laps = [row["lap_time"] for row in rows if row["status"] == "lap_complete"]
-    return {
-        "completion_rate": len(laps) / len(rows),
-        "mean_progress": float(np.mean([row["progress"] for row in rows])),
-        "mean_lap_time": float(np.mean(laps)) if laps else float("nan"),
-        "best_lap_time": float(min(laps)) if laps else float("nan"),
-        "off_track": float(np.mean([row["off_track_count"] for row in rows])),
-        "zigzag_deg": float(np.mean([row["zigzag_deg"] for row in rows])),
-    }
-
-
-@dataclass(frozen=True)
-class Measures:
-    """How one env is measured: episode → row, rows → summary, and optional hooks."""
-
-    row: Callable[[gym.Env, dict[str, Any]], dict[str, Any]]
-    summary: Callable[[list[dict[str, Any]]], dict[str, Any]]
-    options: Callable[[gym.Env, int], list[dict[str, Any]]] | None = None  # reset options per episode
-    probe: Callable[[gym.Env], Any] | None = None  # read at every step
-    play: Callable[[gym.Env, Agent, int], list[dict[str, Any]]] | None = None  # own episode loop
-
-
-MEASURES: dict[str, Measures] = {
-    "gymlab/CoinChange-v0": Measures(coin_row, coin_summary, options=coin_amounts),
-    "gymlab/TSP-v0": Measures(tsp_row, tsp_summary),
-    "gymlab/TrackRacer-v0": Measures(track_row, track_summary, probe=car_state, play=track_trials),
-}
-
-
-def evaluate(
-    full_id: str,
-    agent: Agent,
-    env_kwargs: dict[str, Any] | None = None,
-    episodes: int = 10,
-    make: Callable[..., gym.Env] | None = None,
-) -> dict[str, Any]:
-    """Play the evaluation episodes; returns ``{"summary", "episodes"}`` (and ``"trials"`` on
-    the track: the same list ``gymlab track drive --json`` prints).
+def evaluate(config: dict[str, Any], agent: Agent, episodes: int) -> dict[str, Any]:
+    """Play the evaluation episodes of a resolved run config (its env, arguments, wrapper);
+    returns ``{"summary", "episodes"}`` (and ``"trials"`` on a lap env: the same list
+    ``gymlab track drive --json`` prints).
 
     ``decision_seconds`` is the agent's own thinking time per episode (planning a tour, a
     forward pass), without the env's bookkeeping.
     """
-    if make is None:
-        from gymlab.experiments.runner import make_env as make
-    measures = MEASURES.get(full_id)
-    env = Recorder(make(full_id, env_kwargs or {}), measures.probe if measures else None)
+    measures = profile_for(config["env"]).measures
+    env = Recorder(config_env(config), measures.probe if measures else None)
     timed = TimedAgent(agent)
     played: list[dict[str, Any]] | None = None
     try:
@@ -228,7 +106,7 @@ def evaluate(
             rows.append(row)
     finally:
         env.close()
-    report: dict[str, Any] = {"summary": summarise(full_id, rows), "episodes": rows}
+    report: dict[str, Any] = {"summary": summarise(config["env"], rows), "episodes": rows}
     if played is not None:
         report["trials"] = played
     return report
@@ -246,8 +124,9 @@ def summarise(full_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mean_length": float(np.mean([row["length"] for row in rows])),
         "decision_seconds": float(np.mean([row["decision_seconds"] for row in rows])),
     }
-    if full_id in MEASURES:
-        summary.update(MEASURES[full_id].summary(rows))
+    measures = profile_for(full_id).measures
+    if measures is not None:
+        summary.update(measures.summary(rows))
     return {key: None if _is_nan(value) else value for key, value in summary.items()}
 
 

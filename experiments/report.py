@@ -7,79 +7,22 @@ the learned agents vary across seeds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gymlab.experiments import runner
+from gymlab.experiments.environments import make_env, short_name
 from gymlab.experiments.io import write_text
 from gymlab.experiments.plots.compare import config_label, plot_metric_bars
 from gymlab.experiments.plots.learning import learning_panels, plot_learning_panels
-from gymlab.experiments.runner import RunResult
+from gymlab.experiments.profiles import Measure, profile_for
+from gymlab.experiments.store import RunResult, read_evaluation
 
-
-@dataclass(frozen=True)
-class Measure:
-    """A column of the report: a metric key, its label, which way is better, its format."""
-
-    key: str
-    label: str
-    better: str | None = None  # "higher", "lower", or None (just shown)
-    percent: bool = False  # a share 0–1, shown as %
-    whole: bool = False
-    unit: str = ""
-    scale: float = 1.0  # shown as value × scale (seconds as ms)
-
-    @property
-    def heading(self) -> str:
-        return f"{self.label} ({self.unit})" if self.unit else self.label
-
-    def format(self, value: float | None) -> str:
-        """The number alone (a share as %)."""
-        if value is None:
-            return "–"
-        if self.whole:
-            return f"{value:,.0f}"
-        return f"{100 * value:.1f} %" if self.percent else f"{value * self.scale:.3g}"
-
-    def say(self, value: float | None) -> str:
-        """The number with its unit, for a sentence."""
-        return f"{self.format(value)} {self.unit}".rstrip() if value is not None else "–"
-
-    def phrase(self, value: float | None) -> str:
-        """The number and its label, for a sentence: "lap time 6.33 s", "13 coins per payment"."""
-        if self.unit or self.percent:
-            return f"{self.label} {self.say(value)}"
-        return f"{self.say(value)} {self.label}"
-
-
-# The measures of each env, main measure first.
-MEASURES: dict[str, list[Measure]] = {
-    "gymlab/CoinChange-v0": [
-        Measure("optimality_rate", "optimal payments", "higher", percent=True),
-        Measure("mean_coins", "coins per payment", "lower"),
-        Measure("mean_excess_coins", "coins above optimal", "lower"),
-        Measure("paid_rate", "amounts paid", "higher", percent=True),
-    ],
-    "gymlab/TSP-v0": [
-        Measure("mean_gap_percent", "gap to optimal", "lower", unit="%"),
-        Measure("optimal_rate", "optimal tours", "higher", percent=True),
-        Measure("decision_seconds", "decision time per instance", "lower", unit="ms", scale=1000.0),
-    ],
-    "gymlab/TrackRacer-v0": [
-        Measure("mean_progress", "lap completed", "higher", unit="%"),
-        Measure("mean_lap_time", "lap time", "lower", unit="s"),
-        Measure("completion_rate", "trials finished", "higher", percent=True),
-        Measure("off_track", "off-track per trial", "lower"),
-        Measure("zigzag_deg", "mean |Δsteering|", "lower", unit="°/step"),
-    ],
-}
-DEFAULT_MEASURES = [Measure("mean_return", "mean return", "higher"), Measure("mean_length", "episode length")]
 TRAINING = [Measure("train_seconds", "training", unit="s"), Measure("steps", "training steps", whole=True)]
 
 
 def measures(full_id: str) -> list[Measure]:
-    return MEASURES.get(full_id, DEFAULT_MEASURES)
+    """The report's columns for ``full_id`` (its profile's), main measure first."""
+    return list(profile_for(full_id).columns)
 
 
 def rank_key(group: dict[str, Any], full_id: str) -> tuple[float, float]:
@@ -258,7 +201,7 @@ def _budget(settings: dict[str, Any]) -> str:
 
 def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResult]) -> list[Path]:
     """The env's plots: learning curves (with baselines) and its main measure per agent."""
-    short = runner.short_name(full_id)
+    short = short_name(full_id)
     plots = []
     if any(r.config["kind"] != "baseline" for r in results):
         panels, fixed_laps = learning_panels([r.run_dir for r in results])
@@ -275,18 +218,13 @@ def env_plots(out: Path, full_id: str, groups: list[dict], results: list[RunResu
     )
     if bars is not None:
         plots.append(bars)
-    if full_id in TRAJECTORY_ENVS:
+    if profile_for(full_id).laps:
         plots.append(trajectories(out, full_id, results))
     return plots
 
 
-TRAJECTORY_ENVS = ("gymlab/TrackRacer-v0",)
-
-
 def trajectories(out: Path, full_id: str, results: list[RunResult]) -> Path:
     """The track with each config's first trial (the lowest seed of each learned config)."""
-    import json
-
     from gymlab.experiments.plots.compare import plot_trajectories
 
     chosen: dict[str, RunResult] = {}
@@ -296,14 +234,14 @@ def trajectories(out: Path, full_id: str, results: list[RunResult]) -> Path:
         )
     items = []
     for label, result in chosen.items():
-        rows = json.loads((result.run_dir / "evaluation.json").read_text(encoding="utf-8"))["episodes"]
+        rows = read_evaluation(result.run_dir)["episodes"]
         items.append(
             (
                 label if result.config["kind"] == "baseline" else f"{label} (seed {result.config['seed']})",
                 rows[0],
             )
         )
-    env = runner.make_env(full_id, next(iter(chosen.values())).config["env_kwargs"])
+    env = make_env(full_id, next(iter(chosen.values())).config["env_kwargs"])
     track = env.unwrapped.track
     env.close()
-    return plot_trajectories(track, items, out / f"{runner.short_name(full_id)}_trajectories.png", full_id)
+    return plot_trajectories(track, items, out / f"{short_name(full_id)}_trajectories.png", full_id)

@@ -23,8 +23,9 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from gymlab.agents.driving import PurePursuit, evaluate_trials
 from gymlab.agents.rl import SB3Agent
+from gymlab.experiments.environments import make_env
 from gymlab.experiments.hyperparams import load_settings
-from gymlab.experiments.runner import make_env, use_one_torch_thread
+from gymlab.experiments.training import use_one_torch_thread
 
 TRACK_ID = "gymlab/TrackRacer-v0"
 TIME_CAP = 300.0  # s of training wall time: issue 5's 5 minutes

@@ -20,13 +20,12 @@ Try next: write your own `reward_function(params)` in a file, check it with `gym
 check-reward my_reward.py`, and train on it; or double the budget and watch the lap times fall.
 """
 
-import json
-
 from gymlab.agents.driving import PurePursuit
 from gymlab.experiments.evaluation import evaluate
 from gymlab.experiments.lessons import lesson_arguments, punchline
 from gymlab.experiments.plots.compare import plot_trajectories
 from gymlab.experiments.runner import config_env, train
+from gymlab.experiments.store import read_evaluation
 
 TRACK = "gymlab/TrackRacer-v0"
 REWARDS = ("progress", "follow_center_line", "prevent_zigzag")
@@ -52,12 +51,12 @@ def main() -> None:
             "track", "ppo", steps=steps, seed=args.seed, reward=reward, out=args.out / f"ppo-{reward}",
             eval_episodes=EVAL_LAPS,
         )  # fmt: skip
-        report = json.loads((run.run_dir / "evaluation.json").read_text())
+        report = read_evaluation(run.run_dir)
         summaries[reward], lines[reward] = run.metrics, report["episodes"][0]
         env_kwargs = {key: value for key, value in run.config["env_kwargs"].items() if key != "reward"}
         print(f"   PPO on {reward:<19} ({run.train_seconds:4.1f} s): {describe(run.metrics)}")
 
-    baseline = evaluate(TRACK, PurePursuit(), env_kwargs, episodes=EVAL_LAPS)
+    baseline = evaluate({"env": TRACK, "env_kwargs": env_kwargs}, PurePursuit(), EVAL_LAPS)
     summaries["pure pursuit"], lines["pure pursuit"] = baseline["summary"], baseline["episodes"][0]
     print(f"   {'pure pursuit':<35}: {describe(summaries['pure pursuit'])}")
 

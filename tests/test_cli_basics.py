@@ -1,6 +1,7 @@
 """The CLI's frame: help, and the error convention (one line on stderr, exit code 2)."""
 
-from gymlab.envs import GymlabError, resolve_env_id
+from gymlab.envs import GymlabError
+from gymlab.experiments.profiles import resolve_env_id
 
 
 def test_help_lists_groups(cli):

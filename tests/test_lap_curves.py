@@ -13,17 +13,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from gymlab.agents.base import Agent
 from gymlab.envs.car import CarSpec
 from gymlab.envs.track_racer import TrackRacerEnv
-from gymlab.experiments.plots.learning import (
-    lap_finding,
-    learning_panels,
-    load_curve,
-    mean_band,
-    plot_runs,
-    write_curve,
-)
-from gymlab.experiments.runner import RunSpec, periodic_eval_env, resolve
+from gymlab.experiments.evaluation import evaluate
+from gymlab.experiments.plots.learning import lap_finding, learning_panels, mean_band, plot_runs
+from gymlab.experiments.runner import RunSpec, resolve
+from gymlab.experiments.store import CurvePoint, load_curve, write_curve
+from gymlab.experiments.training import PeriodicEvaluation
 
 TRACK = "gymlab/TrackRacer-v0"
 
@@ -33,30 +30,41 @@ def test_the_track_renders_at_its_control_rate():
     assert TrackRacerEnv.metadata["render_fps"] == round(1 / CarSpec().dt)
 
 
+class HardLeft(Agent):
+    """Full lock left at every step: off the track soon."""
+
+    def act(self, observation, env):
+        return 0
+
+
 def test_periodic_evaluations_start_on_the_line_and_mark_a_finished_lap():
-    env = periodic_eval_env(resolve(RunSpec(TRACK, "ppo", reward="progress")))
-    env.reset(seed=0)
-    assert env.unwrapped.car.x == env.unwrapped.track.point_at(0.0)[0]  # the start line, not spread
-    done, info = False, {}
-    while not done:
-        _, _, terminated, truncated, info = env.step(0)  # hard left: off the track soon
-        done = terminated or truncated
-    assert info["is_success"] is (info["status"] == "lap_complete") and info["is_success"] is False
+    config = resolve(RunSpec(TRACK, "ppo", reward="progress", eval_episodes=1))
+    evaluations = PeriodicEvaluation(config)
+    evaluations(HardLeft(), steps=100, train_seconds=1.0)
+    (point,) = evaluations.points
+    assert point.steps == 100 and point.successes == [False]  # off the track soon: no lap
+    assert point.summary["completion_rate"] == 0.0 and point.summary["episodes"] == 1
+    report = evaluate(config, HardLeft(), 1)  # what each periodic evaluation plays
+    env = TrackRacerEnv(**config["env_kwargs"])
+    start_line = env.track.point_at(0.0)
     env.close()
+    assert np.allclose(report["episodes"][0]["trajectory"][0][:2], start_line[:2], atol=1e-3)
 
 
 def fake_run(folder: Path, seed: int, successes: list[list[bool]], lengths: list[list[int]]) -> Path:
     folder.mkdir(parents=True)
-    np.savez(
-        folder / "evaluations.npz",
-        timesteps=np.array([1000, 2000]),
-        results=np.full((2, 2), 100.0),
-        ep_lengths=np.array(lengths),
-        successes=np.array(successes),
-    )
+    points = []
+    for steps, finished, length in zip((1000, 2000), successes, lengths, strict=True):
+        laps = [n * 0.1 for n, done in zip(length, finished, strict=True) if done]
+        summary = {
+            "mean_return": 100.0,
+            "completion_rate": sum(finished) / len(finished),
+            "mean_lap_time": sum(laps) / len(laps) if laps else None,
+        }
+        points.append(CurvePoint(steps, 1.0, summary, [100.0, 100.0], length, finished))
+    write_curve(folder, points)
     config = {"env": TRACK, "agent": "ppo", "reward": "progress", "seed": seed, "kind": "sb3"}
     (folder / "result.json").write_text(json.dumps({"config": config, "metrics": {}}), encoding="utf-8")
-    write_curve(folder, seconds_per_step=0.1)
     return folder
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gymlab.experiments import runner
+from gymlab.experiments import executors
 from gymlab.experiments.compare import Part, compare
 from gymlab.experiments.runner import RunSpec, config_hash, execute_run, resolve, run_all, run_name
 
@@ -61,12 +61,14 @@ def test_a_finished_run_is_never_recomputed(tmp_path):
 
 def test_run_all_skips_finished_runs_and_clears_interrupted_ones(tmp_path, monkeypatch):
     specs = [cartpole(seed=0), cartpole(seed=1)]
-    (tmp_path / ".partial-something-abc").mkdir(parents=True)  # left by a killed run
+    killed = tmp_path / ".partial-something-abc"  # left by a killed run: nobody holds its owner lock
+    killed.mkdir(parents=True)
+    (killed / ".owner").write_text("", encoding="utf-8")
     run_all(specs[:1], tmp_path)
     calls = []
-    real = runner.execute_run
+    real = executors.execute_run
     monkeypatch.setattr(
-        runner, "execute_run", lambda spec, run_dir: calls.append(spec.seed) or real(spec, run_dir)
+        executors, "execute_run", lambda spec, run_dir: calls.append(spec.seed) or real(spec, run_dir)
     )
     results = run_all(specs, tmp_path)
     assert calls == [1]  # seed 0 was finished: loaded, not run
@@ -165,20 +167,20 @@ def test_corrupted_model_in_a_run_directory_is_exit_code_2(cli, tmp_path):
 
 def test_an_interrupted_compare_leaves_finished_runs_and_readable_results(tmp_path, monkeypatch):
     suite = [Part("CartPole-v1", ("ppo",), steps={"ppo": 64}, env_kwargs=SHORT, eval_episodes=1)]
-    real = runner.execute_run
+    real = executors.execute_run
 
     def interrupted(spec, run_dir):
         if spec.seed == 1:
             raise KeyboardInterrupt  # Ctrl-C during the second run
         return real(spec, run_dir)
 
-    monkeypatch.setattr(runner, "execute_run", interrupted)
+    monkeypatch.setattr(executors, "execute_run", interrupted)
     with pytest.raises(KeyboardInterrupt):
         compare(suite, seeds=2, out=tmp_path)
     partial = json.loads((tmp_path / "results.json").read_text())
     assert partial["complete"] is False and [row["seed"] for row in partial["runs"]] == [0]
     assert len(list((tmp_path / "runs").glob("*/result.json"))) == 1
-    monkeypatch.setattr(runner, "execute_run", real)
+    monkeypatch.setattr(executors, "execute_run", real)
     resumed = compare(suite, seeds=2, out=tmp_path)
     assert resumed["computed"] == 1 and resumed["reused"] == 1 and resumed["complete"] is True
 

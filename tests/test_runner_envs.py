@@ -107,7 +107,8 @@ def test_track_ppo_train_evaluate_gives_deepracer_trials(cli, tmp_path):
     trained = train(cli, "track", "ppo", tmp_path / "run", "--steps", "128", "--episodes", "1", *TINY)
     config = trained["config"]
     assert config["env_kwargs"]["actions"] == "racing"  # the YAML's env_kwargs select the racing space
-    assert config["reward"] is None and 0.0 <= trained["metrics"]["mean_progress"] <= 100.0
+    assert config["reward"] == "progress"  # the YAML's env_kwargs reward, resolved like --reward
+    assert 0.0 <= trained["metrics"]["mean_progress"] <= 100.0
     evaluated = cli("evaluate", tmp_path / "run", "--episodes", "2", "--json")
     assert evaluated.exit_code == 0, evaluated.stderr
     trials = json.loads(evaluated.stdout)["trials"]

@@ -9,14 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gymlab import envs
 from gymlab.experiments.commands.common import JsonOption, emit_json
+from gymlab.experiments.profiles import profiles
 
 
 def describe_envs() -> list[dict]:
     """Each registered gymlab env: short name, id, and its default action/observation spaces."""
     rows = []
-    for short, env_id in envs.ENV_IDS.items():
+    for profile in profiles():
+        short, env_id = profile.short, profile.env_id
         env = gym.make(env_id)
         try:
             rows.append(

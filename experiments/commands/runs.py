@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
         from gymlab.experiments.compare import build_specs, compare
-        from gymlab.experiments.runner import executor_for
+        from gymlab.experiments.executors import executor_for
 
         executor_for(workers)  # checks --workers before anything starts
         if out is not None:
@@ -231,7 +231,7 @@ class _RunsBar:
     def __init__(self, total: int):
         from rich.progress import TimeElapsedColumn
 
-        from gymlab.experiments.runner import stderr_progress
+        from gymlab.experiments.training import stderr_progress
 
         self.progress = stderr_progress(TimeElapsedColumn())
         self.task = self.progress.add_task("runs", total=total)

@@ -1,15 +1,13 @@
 """Learning curves: evaluation return against environment steps, mean ± band across seeds.
 
-A run's curve (``curve.csv``) comes from its periodic evaluations (``evaluations.npz``:
-deterministic episodes on a separate env) or, failing that, from the Monitor log of its
-training episodes, averaged in bins of steps. Runs that differ only in their seed form one
-group; the group's line is the mean over seeds and the band ± one standard deviation.
+A run's curve (``curve.csv``, read through :mod:`gymlab.experiments.store`) holds its
+periodic evaluations on the env's fixed evaluation episodes, the last point being the run's
+final evaluation. Runs that differ only in their seed form one group; the group's line is
+the mean over seeds and the band ± one standard deviation.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -17,73 +15,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gymlab.experiments.io import atomic_write
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.io import default_out_dir
 from gymlab.experiments.plots.common import save_figure
-
-CURVE_FILE = "curve.csv"
-
-
-def monitor_episodes(run_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(end step, return) of every training episode in the run's Monitor CSVs, in time order."""
-    rows = []
-    for path in sorted((run_dir / "monitor").glob("*.monitor.csv")):
-        with path.open(encoding="utf-8") as file:
-            next(file)  # the JSON header line
-            rows += [(float(r["t"]), float(r["r"]), int(r["l"])) for r in csv.DictReader(file)]
-    rows.sort()
-    if not rows:
-        return np.zeros(0), np.zeros(0)
-    lengths = np.array([length for _, _, length in rows])
-    return np.cumsum(lengths), np.array([ret for _, ret, _ in rows])
-
-
-def write_curve(run_dir: Path, seconds_per_step: float | None = None, bins: int = 20) -> Path:
-    """``curve.csv`` for one run: steps, mean_return, std_return, source, and on a lap env
-    (evaluations that record ``successes``) lap_rate — the share of evaluation episodes that
-    finished the lap — and lap_seconds, the mean time of the finished laps (empty: none)."""
-    npz = run_dir / "evaluations.npz"
-    if npz.is_file():
-        data = np.load(npz)
-        steps, results = data["timesteps"], data["results"]
-        rows = [
-            [int(s), float(r.mean()), float(r.std()), "evaluation", "", ""]
-            for s, r in zip(steps, results, strict=True)
-        ]
-        if "successes" in data.files and seconds_per_step is not None:
-            for row, finished, lengths in zip(rows, data["successes"], data["ep_lengths"], strict=True):
-                finished = np.asarray(finished, dtype=bool)
-                row[4] = float(finished.mean())
-                row[5] = float(lengths[finished].mean() * seconds_per_step) if finished.any() else ""
-    else:
-        ends, returns = monitor_episodes(run_dir)
-        rows = []
-        if len(ends):
-            edges = np.linspace(0, ends[-1], bins + 1)
-            for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-                chosen = returns[(ends > lo) & (ends <= hi)]
-                if len(chosen):
-                    rows.append([int(hi), float(chosen.mean()), float(chosen.std()), "training", "", ""])
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(["steps", "mean_return", "std_return", "source", "lap_rate", "lap_seconds"])
-            writer.writerows(rows)
-
-    return atomic_write(run_dir / CURVE_FILE, write)
-
-
-def load_curve(run_dir: str | Path, column: str = "mean_return") -> tuple[np.ndarray, np.ndarray, str]:
-    """(steps, values of ``column``, source) of a run's learning curve (empty for baselines);
-    a missing value (no lap finished, an older curve.csv) is NaN."""
-    path = Path(run_dir) / CURVE_FILE
-    if not path.is_file():
-        return np.zeros(0), np.zeros(0), ""
-    with path.open(encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
-    steps = np.array([float(r["steps"]) for r in rows])
-    values = np.array([float(r.get(column) or "nan") for r in rows])
-    return steps, values, rows[0]["source"] if rows else ""
+from gymlab.experiments.profiles import profile_for
+from gymlab.experiments.store import has_curve, load_curve, load_result, read_config, run_dirs_in
 
 
 def group_label(config: dict[str, Any]) -> str:
@@ -253,17 +189,15 @@ def lap_finding(label: str, finals: dict[str, tuple], fixed_laps: dict[str, floa
 def learning_panels(run_dirs: list[str | Path]) -> tuple[Panels, dict[str, float]]:
     """The panels of one env's runs: a column per reward with its learners (mean over seeds)
     and the fixed agents' return under that reward; and the fixed agents' lap times (s)."""
-    from gymlab.experiments.runner import default_reward
-
     learners: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     fixed: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     laps: dict[str, list[float]] = defaultdict(list)
     for run_dir in map(Path, run_dirs):
-        result = json.loads((run_dir / "result.json").read_text(encoding="utf-8"))
-        config, metrics = result["config"], result["metrics"]
-        reward = config["reward"] or default_reward(config["env"])
+        result = load_result(run_dir)
+        config, metrics = result.config, result.metrics
+        reward = config["reward"] or profile_for(config["env"]).default_reward
         title = f"reward {reward}" if reward else ""
-        if (run_dir / CURVE_FILE).is_file():
+        if has_curve(run_dir):
             learners[title][config["agent"]].append(run_dir)
             continue
         if metrics.get("mean_return") is not None:
@@ -281,46 +215,19 @@ def learning_panels(run_dirs: list[str | Path]) -> tuple[Panels, dict[str, float
 def plot_run(run_dir: str | Path, path: str | Path) -> Path:
     """The learning curve of one run."""
     run_dir = Path(run_dir)
-    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["config"]
+    config = read_config(run_dir)
     return plot_learning_curves({group_label(config): [run_dir]}, path, config["env"])
-
-
-def run_dirs_in(paths: list[str | Path]) -> list[Path]:
-    """The finished runs among ``paths``: run directories, or compare folders (their ``runs/``)."""
-    from gymlab.envs.errors import GymlabError
-
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if (path / "result.json").is_file():
-            found.append(path)
-        elif (path / "runs").is_dir():
-            finished = sorted(p for p in (path / "runs").iterdir() if (p / "result.json").is_file())
-            if not finished:
-                raise GymlabError(
-                    f"{path} has no finished runs yet; run `gymlab compare` to completion first"
-                )
-            found += finished
-        else:
-            raise GymlabError(
-                f"{path} is not a finished gymlab run (no result.json) nor a compare folder (no runs/); "
-                "pass folders written by `gymlab train` or `gymlab compare`"
-            )
-    return found
 
 
 def plot_runs(paths: list[str | Path], out: str | Path | None = None) -> list[Path]:
     """One learning-curve PNG per env over the given runs, as ``gymlab compare`` draws them:
     a column per reward, mean ± band across seeds, fixed agents among the runs as dashed lines
     (and on the track, the lap-time row)."""
-    from gymlab.envs.errors import GymlabError
-    from gymlab.experiments.io import default_out_dir
-
     runs = run_dirs_in(paths)
     by_env: dict[str, list[Path]] = defaultdict(list)
     for run_dir in runs:
-        config = json.loads((run_dir / "result.json").read_text(encoding="utf-8"))["config"]
-        by_env[config["env"]].append(run_dir)
-    if not any((run / CURVE_FILE).is_file() for run in runs):
+        by_env[load_result(run_dir).config["env"]].append(run_dir)
+    if not any(has_curve(run) for run in runs):
         raise GymlabError(
             "none of these runs has a learning curve (baselines do not learn); pass trained runs"
         )

@@ -1,0 +1,158 @@
+"""A run's spec: what to run, resolved into explicit settings, named by their hash.
+
+A :class:`RunSpec` names one run — env, agent (an RL algorithm or one of the env's own
+agents), reward, seed, training budget, env arguments, hyperparameter overrides.
+:func:`resolve` turns it into the full settings it will use (YAML defaults filled in, the
+reward resolved once into name, file and content hash); the run's folder name ends in a hash
+of those settings, so the same settings always map to the same folder and an edited reward
+file is a new run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gymlab.agents.features import wrapper_class
+from gymlab.agents.rl import ALGORITHMS, algorithm
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.environments import env_id, short_name
+from gymlab.experiments.hyperparams import load_settings
+from gymlab.experiments.profiles import EnvProfile, canonical, profile_for
+
+__all__ = [
+    "DEFAULT_EVALUATIONS",
+    "DEFAULT_STEPS",
+    "RunSpec",
+    "agent_names",
+    "config_hash",
+    "is_algorithm",
+    "resolve",
+    "reward_source",
+    "run_name",
+]
+
+DEFAULT_STEPS = 10_000
+DEFAULT_EVALUATIONS = 10  # periodic evaluations during training
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One independent run: what to train or run, where, with which seed and budget.
+
+    ``agent`` is an RL algorithm (``ppo``, ``a2c``, ``dqn``, ``sac``, ``maskable_ppo``) or one
+    of the env's own agents (``greedy``, ``two_opt``, ``pure_pursuit`` …, see
+    :func:`agent_names`). ``steps=None`` takes the YAML's ``n_timesteps``; ``hyperparams``
+    override the YAML.
+    """
+
+    env: str
+    agent: str
+    seed: int = 0
+    steps: int | None = None
+    reward: str | None = None
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    hyperparams: dict[str, Any] = field(default_factory=dict)
+    eval_episodes: int = 10
+    evaluations: int = DEFAULT_EVALUATIONS
+
+
+def agent_names(full_id: str) -> list[str]:
+    """Every agent name that can run on ``full_id``: its own agents, then the RL algorithms."""
+    return [*profile_for(full_id).agents, *ALGORITHMS]
+
+
+def is_algorithm(name: str) -> bool:
+    """Whether ``name`` is an RL algorithm (``ppo``, ``MaskablePPO`` …) rather than an env's agent."""
+    try:
+        algorithm(name)
+    except GymlabError:
+        return False
+    return True
+
+
+def reward_source(profile: EnvProfile, reward: str | None) -> dict[str, Any] | None:
+    """The reward, resolved once: ``{"name"}`` for a built-in, ``{"name", "file", "sha256"}``
+    for a ``.py`` file (its content hash makes an edit a new run). Checked here, at the edge."""
+    if reward is None:
+        return None
+    if profile.reward_arg is None:
+        raise GymlabError(f"{profile.env_id} has a fixed reward; drop --reward (only the track takes one)")
+    from gymlab.envs.rewards import resolve_reward
+
+    reward = str(reward)
+    resolve_reward(reward)  # a built-in name, or a .py file that defines reward_function
+    path = Path(reward)
+    if reward.endswith(".py") or path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return {"name": path.stem, "file": str(path.resolve()), "sha256": digest}
+    return {"name": reward}
+
+
+def _reward_value(profile: EnvProfile, spec: RunSpec, env_kwargs: dict[str, Any]) -> str | None:
+    """The reward however it arrives: ``--reward``, ``--env-arg reward=…`` or the YAML's
+    ``env_kwargs`` (in that order of precedence; two different explicit values are an error)."""
+    if profile.reward_arg is None or profile.reward_arg not in env_kwargs:
+        return spec.reward
+    given = env_kwargs.pop(profile.reward_arg)
+    explicit = spec.env_kwargs.get(profile.reward_arg)
+    if spec.reward is not None and explicit is not None and str(explicit) != str(spec.reward):
+        raise GymlabError(
+            f"two rewards given: --reward {spec.reward} and --env-arg {profile.reward_arg}={explicit}; keep one"
+        )
+    return spec.reward if spec.reward is not None else str(given)
+
+
+def resolve(spec: RunSpec) -> dict[str, Any]:
+    """The full settings a spec runs with: YAML defaults, overrides, budget — all explicit."""
+    full_id = env_id(spec.env)
+    profile = profile_for(full_id)
+    if is_algorithm(spec.agent):
+        algo = algorithm(spec.agent)
+        settings = load_settings(algo.name, full_id, spec.hyperparams)
+        env_kwargs = {**settings.pop("env_kwargs", {}), **spec.env_kwargs}
+        steps = spec.steps if spec.steps is not None else settings.pop("n_timesteps", DEFAULT_STEPS)
+        settings.pop("n_timesteps", None)
+        wrapper = settings.pop("env_wrapper", None)
+        if wrapper is not None:
+            wrapper_class(wrapper)  # fails early on an unknown wrapper
+        agent, kind = algo.name, "sb3"
+    else:
+        made = profile.recipe(spec.agent)  # fails early on an unknown agent
+        if spec.hyperparams:
+            raise GymlabError(f"--set applies to the RL algorithms, not to {spec.agent!r}")
+        settings, env_kwargs, wrapper = {}, dict(spec.env_kwargs), None
+        agent, kind = canonical(spec.agent), "learner" if made.learns else "baseline"
+        steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
+    reward = reward_source(profile, _reward_value(profile, spec, env_kwargs))
+    if reward is not None:
+        env_kwargs[profile.reward_arg] = reward.get("file", reward["name"])
+    return {
+        "env": full_id,
+        "agent": agent,
+        "kind": kind,
+        "seed": int(spec.seed),
+        "steps": int(steps),
+        "reward": reward["name"] if reward else None,
+        "reward_source": reward,
+        "env_kwargs": env_kwargs,
+        "env_wrapper": wrapper,
+        "hyperparams": settings,
+        "eval_episodes": int(spec.eval_episodes),
+        "evaluations": int(spec.evaluations),
+    }
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A short, stable hash of resolved settings: equal settings ⇔ equal hash."""
+    text = json.dumps(config, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def run_name(config: dict[str, Any]) -> str:
+    """``track-ppo-centerline-s1-3f9a…``: readable prefix, then the settings hash."""
+    reward = config["reward"] or "default"
+    return f"{short_name(config['env'])}-{config['agent']}-{reward}-s{config['seed']}-{config_hash(config)}"
