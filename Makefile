@@ -27,7 +27,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	$(PY) tools/lint_imports.py
 	$(PY) -m pytest -m "not slow" -n 2 -q
 
 test-slow: $(STAMP)

@@ -7,11 +7,11 @@ import math
 import pytest
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.reward_check import check_reward_function
 from gymlab.envs.rewards import (
     BUILTIN_REWARDS,
     GuardedReward,
     ProgressReward,
-    check_reward_function,
     follow_center_line,
     heading,
     prevent_zigzag,

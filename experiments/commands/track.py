@@ -117,7 +117,8 @@ def check_reward(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Try a reward function on many situations before training; exit code 2 if anything is wrong."""
-    from gymlab.envs.rewards import check_reward_function, resolve_reward
+    from gymlab.envs.reward_check import check_reward_function
+    from gymlab.envs.rewards import resolve_reward
 
     _, name = resolve_reward(file)
     problems = check_reward_function(file, track=track)
