@@ -21,6 +21,7 @@ the function raises, returns NaN or infinity, a non-number, or a value outside �
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 import numbers
@@ -155,13 +156,25 @@ def reward_name(function: Any) -> str:
     return getattr(function, "__name__", None) or type(function).__name__
 
 
+_LOADED: dict[tuple[str, str], tuple[RewardFunction, str]] = {}  # (file, content hash) → loaded
+
+
 def load_reward_file(path: str | Path) -> tuple[RewardFunction, str]:
-    """Import ``reward_function`` from a DeepRacer-style ``.py`` file."""
+    """Import ``reward_function`` from a DeepRacer-style ``.py`` file — once per process and
+    content: every env of a run shares it (so module-level state in the file is shared too),
+    and an edited file is imported afresh."""
     path = Path(path)
     if not path.is_file():
         raise GymlabError(
             f"reward file {str(path)!r} not found; give a built-in name or an existing .py file"
         )
+    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
+    if key not in _LOADED:
+        _LOADED[key] = _import_reward_file(path)
+    return _LOADED[key]
+
+
+def _import_reward_file(path: Path) -> tuple[RewardFunction, str]:
     spec = importlib.util.spec_from_file_location(f"gymlab_reward_{path.stem}", path)
     if spec is None or spec.loader is None:
         raise GymlabError(f"cannot import {path.name}; a reward file must be a Python .py file")

@@ -183,3 +183,49 @@ def test_tsp_learner_sees_distances_from_the_current_city():
 def test_unknown_env_wrapper_is_refused(cli):
     result = cli("train", "tsp", "--algo", "ppo", "--set", "env_wrapper=os.system")
     assert result.exit_code == 2 and "unknown env_wrapper 'os.system'" in result.stderr
+
+
+def test_an_edited_reward_file_given_as_env_arg_trains_anew(cli, tmp_path):
+    reward = tmp_path / "speedy.py"
+    reward.write_text("def reward_function(params):\n    return float(params['speed'])\n", encoding="utf-8")
+    args = ("--steps", "64", "--episodes", "1", "--env-arg", f"reward={reward}", *TINY)
+    first = train(cli, "track", "ppo", tmp_path / "run", *args)
+    assert first["config"]["reward"] == "speedy" and first["config"]["reward_source"]["file"] == str(reward)
+    assert train(cli, "track", "ppo", tmp_path / "run", *args)["reused"] is True
+    reward.write_text("def reward_function(params):\n    return 2.0\n", encoding="utf-8")
+    changed = cli("train", "track", "--algo", "ppo", "--out", tmp_path / "run", *args)
+    assert changed.exit_code == 2 and "different finished run" in changed.stderr  # not the stale run
+    again = train(cli, "track", "ppo", tmp_path / "run2", *args)
+    assert again["reused"] is False
+    assert again["config"]["reward_source"]["sha256"] != first["config"]["reward_source"]["sha256"]
+
+
+def test_reward_given_twice_differently_is_refused(cli, tmp_path):
+    result = cli(
+        "train", "track", "--algo", "ppo", "--reward", "progress", "--env-arg", "reward=follow_center_line"
+    )
+    assert result.exit_code == 2 and "two rewards given" in result.stderr
+
+
+def test_a_reward_file_is_imported_once_per_process(cli, tmp_path):
+    counter = tmp_path / "imports.txt"
+    reward = tmp_path / "counted.py"
+    reward.write_text(
+        f"with open({str(counter)!r}, 'a') as f:\n    f.write('x')\n\n"
+        "def reward_function(params):\n    return 1.0\n",
+        encoding="utf-8",
+    )
+    args = (
+        "--steps",
+        "64",
+        "--episodes",
+        "1",
+        "--reward",
+        reward,
+        "--set",
+        "n_envs=2",
+        "--set",
+        "n_steps=32",
+    )
+    train(cli, "track", "ppo", tmp_path / "run", *args, "--set", "batch_size=32")
+    assert counter.read_text(encoding="utf-8") == "x"
