@@ -1,4 +1,4 @@
-"""`python -m experiments …` is the same as `gymlab …`."""
+"""`python -m gymlab.experiments …` is the same as `gymlab …`."""
 
 from gymlab.experiments.cli import main
 

@@ -18,6 +18,7 @@ interrupted compare leaves readable results of everything it finished.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import time
 from collections import defaultdict
@@ -29,8 +30,11 @@ from gymlab.envs.errors import GymlabError
 from gymlab.experiments import runner
 from gymlab.experiments.io import atomic_write, default_out_dir, write_json
 from gymlab.experiments.profiles import Part, canonical, profile_for, profiles
+from gymlab.experiments.report import write_report
 from gymlab.experiments.results import provenance
 from gymlab.experiments.runner import RunResult, RunSpec
+from gymlab.experiments.spec import config_hash
+from gymlab.experiments.store import claim_comparison, folder_lock
 
 
 def suites() -> dict[str, list[Part]]:
@@ -138,6 +142,8 @@ def compare(
         "episodes": episodes,
         "runs": [asdict(spec) for spec in specs],
     }
+    described = f"suite {settings['suite']}, {len(specs)} runs" + (", quick" if quick else "")
+    claim_comparison(out, config_hash(settings["runs"]), described)
     started = time.perf_counter()
     finished: list[RunResult] = []
 
@@ -149,13 +155,21 @@ def compare(
 
     results = runner.run_all(specs, out / "runs", workers=workers, on_done=done)
     summary = write_results(out, results, settings, complete=True)
-    from gymlab.experiments.report import write_report
-
     summary["report"] = str(write_report(out, results, summary))
     summary["seconds"] = time.perf_counter() - started
     summary["computed"] = sum(not result.cached for result in results)
     summary["reused"] = sum(result.cached for result in results)
     return summary
+
+
+def partial_results(out: Path) -> dict[str, Any]:
+    """What an interrupted comparison finished: its results.json (``complete: false``)."""
+    path = Path(out) / "results.json"
+    if path.is_file():
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        summary = {"out": str(out), "runs": [], "groups": []}
+    return {**summary, "complete": False}
 
 
 def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -195,7 +209,6 @@ def write_results(out: Path, results: list[RunResult], settings: dict, complete:
             writer.writeheader()
             writer.writerows(rows)
 
-    atomic_write(out / "results.csv", write_csv)
     summary = {
         "out": str(out),
         "complete": complete,
@@ -203,5 +216,7 @@ def write_results(out: Path, results: list[RunResult], settings: dict, complete:
         "groups": aggregate(rows),
         "provenance": provenance(settings, None),
     }
-    write_json(out / "results.json", summary)
+    with folder_lock(out, "results"):  # two processes on one comparison write in turn
+        atomic_write(out / "results.csv", write_csv)
+        write_json(out / "results.json", summary)
     return summary

@@ -52,6 +52,7 @@ __all__ = [
     "RESULT_FILE",
     "CurvePoint",
     "RunResult",
+    "claim_comparison",
     "claim_run",
     "clean_abandoned",
     "folder_lock",
@@ -376,6 +377,27 @@ def folder_lock(folder: Path, name: str) -> Iterator[None]:
         yield
     finally:
         _release(handle)
+
+
+COMPARISON_FILE = "comparison.json"
+
+
+def claim_comparison(out: Path, identity: str, description: str) -> None:
+    """A compare folder holds one comparison. The first to write into ``out`` records its
+    ``identity`` (the hash of its runs); the same comparison may run again or beside it (its
+    runs are shared, see :func:`claim_run`), another one stops with one line, so its
+    results.csv and report.md never overwrite this one's."""
+    with folder_lock(out, "comparison"):
+        path = out / COMPARISON_FILE
+        if path.is_file():
+            held = _read_json(path, out)
+            if held.get("identity") != identity:
+                raise GymlabError(
+                    f"{out} holds another comparison ({held.get('description', 'unknown')}); "
+                    f"choose another --out (or delete {path.name} there to replace it)"
+                )
+            return
+        write_json(path, {"identity": identity, "description": description})
 
 
 def clean_abandoned(root: Path) -> list[Path]:

@@ -35,194 +35,200 @@ def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
     Console().print(table)
 
 
+def train_command(
+    env: Annotated[str, typer.Argument(help="coins, tsp, track, or a full id (gymlab/TSP-v0).")],
+    algo: Annotated[
+        str, typer.Option("--algo", help="ppo, a2c, dqn, sac, maskable_ppo, or q_learning (coins).")
+    ],
+    reward: Annotated[
+        str | None, typer.Option("--reward", help="Track reward: a built-in name or a FILE.py.")
+    ] = None,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the run.")] = 0,
+    env_arg: Annotated[
+        list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Hyperparameter key=value over the YAML (repeatable)."),
+    ] = None,
+    episodes: Annotated[
+        int | None,
+        typer.Option("--episodes", min=1, help="Evaluation episodes (default 10; coins: all 100 amounts)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")
+    ] = None,
+    tensorboard: Annotated[
+        bool, typer.Option("--tensorboard", help="Also log for TensorBoard (tb/).")
+    ] = False,
+    quiet: Annotated[bool, QuietOption] = False,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
+    from gymlab.experiments.runner import train
+
+    if out is not None:
+        output_dir(out, "train")
+    result = train(
+        env,
+        algo,
+        steps=steps,
+        seed=seed,
+        reward=reward,
+        env_kwargs=parse_key_values(env_arg, "--env-arg"),
+        hyperparams=parse_key_values(set_, "--set"),
+        out=out,
+        eval_episodes=episodes,
+        progress=not (quiet or as_json),
+        tensorboard=tensorboard,
+    )
+    payload = {
+        "run_dir": str(result.run_dir),
+        "config": result.config,
+        "metrics": result.metrics,
+        "train_seconds": result.train_seconds,
+        "reused": result.cached,
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    _print_metrics(f"{result.config['agent']} on {result.config['env']}", result.metrics)
+    typer.echo(f"trained {result.config['steps']:,} steps in {result.train_seconds:.1f} s → {result.run_dir}")
+
+
+def evaluate_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory written by `gymlab train`/`compare`.")],
+    episodes: Annotated[int | None, typer.Option("--episodes", help="Evaluation episodes.")] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Evaluate a trained run on the measures of its env (optimality, gap to optimal, laps)."""
+    from gymlab.experiments.runner import evaluate_run
+
+    report = evaluate_run(run_dir, episodes)
+    if as_json:
+        emit_json(report)
+        return
+    config = report["config"]
+    _print_metrics(f"{config['agent']} on {config['env']} ({run_dir})", report["summary"])
+    if "trials" in report:  # the track: DeepRacer's evaluation rows
+        table = Table(title="evaluation trials from the start line")
+        for column in ("trial", "time (s)", "progress (%)", "status", "off-track", "steps"):
+            table.add_column(column, justify="right")
+        for k, trial in enumerate(report["trials"], 1):
+            row = (
+                trial["lap_time"],
+                trial["progress"],
+                trial["status"],
+                trial["off_track_count"],
+                trial["steps"],
+            )
+            table.add_row(str(k), *map(str, row))
+        Console().print(table)
+
+
+def compare_command(
+    suite: Annotated[str, typer.Argument(help="default (all envs), coins, tsp or track.")] = "default",
+    agents: Annotated[
+        list[str] | None, typer.Option("--agents", help="Only these agents (comma-separated).")
+    ] = None,
+    rewards: Annotated[
+        list[str] | None, typer.Option("--rewards", help="Rewards the track learners train on.")
+    ] = None,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per learned agent.")] = 3,
+    quick: Annotated[bool, typer.Option("--quick", help="Small budgets: done in under 3 minutes.")] = False,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Training steps of every learner (overrides the suite).")
+    ] = None,
+    episodes: Annotated[int | None, typer.Option("--episodes", help="Evaluation episodes per run.")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Runs in parallel (processes).")] = 1,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-compare).")
+    ] = None,
+    quiet: Annotated[bool, QuietOption] = False,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
+    from gymlab.experiments.compare import build_specs, compare, partial_results
+    from gymlab.experiments.executors import executor_for
+
+    executor_for(workers)  # checks --workers before anything starts
+    out = output_dir(out, "compare")
+
+    if steps is not None and steps < 1:
+        raise GymlabError(f"--steps must be at least 1 (got {steps})")
+    if episodes is not None and episodes < 1:
+        raise GymlabError(f"--episodes must be at least 1 (got {episodes})")
+    names, reward_names = _names(agents), _names(rewards)
+    total = len(build_specs(suite, names, reward_names, seeds, quick, steps, episodes))
+    show = not (quiet or as_json)
+    bar = _RunsBar(total) if show else None
+    try:
+        summary = compare(
+            suite,
+            names,
+            reward_names,
+            seeds,
+            quick,
+            steps,
+            episodes,
+            workers,
+            out,
+            on_done=bar.advance if bar else None,
+        )
+    except KeyboardInterrupt:
+        partial = partial_results(out)
+        if as_json:
+            emit_json(partial)
+        else:
+            typer.echo(
+                f"interrupted: {len(partial['runs'])} runs finished; their results are in {out} "
+                "(run the same command again to resume)",
+                err=True,
+            )
+        raise typer.Exit(130) from None
+    finally:
+        if bar:
+            bar.stop()
+    if as_json:
+        emit_json(summary)
+        return
+    typer.echo(
+        f"{summary['computed']} runs computed, {summary['reused']} reused, "
+        f"{summary['seconds']:.0f} s → {summary['report']}"
+    )
+
+
+def plot_command(
+    run_dirs: Annotated[
+        list[Path], typer.Argument(help="Run directories, or compare folders (their runs/).")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the PNGs (default runs/<stamp>-plot).")
+    ] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Learning curves of several runs, grouped by config: mean ± band across seeds."""
+    from gymlab.experiments.plots.learning import plot_runs
+
+    if out is not None:
+        output_dir(out, "plot")
+    paths = plot_runs(run_dirs, out)
+    if as_json:
+        emit_json({"plots": [str(path) for path in paths]})
+        return
+    for path in paths:
+        typer.echo(str(path))
+
+
 def register(app: typer.Typer) -> None:
     """Add the runner's top-level commands to the root app."""
-
-    @app.command("train")
-    def train_command(
-        env: Annotated[str, typer.Argument(help="coins, tsp, track, or a full id (gymlab/TSP-v0).")],
-        algo: Annotated[
-            str, typer.Option("--algo", help="ppo, a2c, dqn, sac, maskable_ppo, or q_learning (coins).")
-        ],
-        reward: Annotated[
-            str | None, typer.Option("--reward", help="Track reward: a built-in name or a FILE.py.")
-        ] = None,
-        steps: Annotated[
-            int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
-        ] = None,
-        seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the run.")] = 0,
-        env_arg: Annotated[
-            list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
-        ] = None,
-        set_: Annotated[
-            list[str] | None,
-            typer.Option("--set", help="Hyperparameter key=value over the YAML (repeatable)."),
-        ] = None,
-        episodes: Annotated[
-            int | None,
-            typer.Option(
-                "--episodes", min=1, help="Evaluation episodes (default 10; coins: all 100 amounts)."
-            ),
-        ] = None,
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")
-        ] = None,
-        tensorboard: Annotated[
-            bool, typer.Option("--tensorboard", help="Also log for TensorBoard (tb/).")
-        ] = False,
-        quiet: Annotated[bool, QuietOption] = False,
-        as_json: Annotated[bool, JsonOption] = False,
-    ) -> None:
-        """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
-        from gymlab.experiments.runner import train
-
-        if out is not None:
-            output_dir(out, "train")
-        result = train(
-            env,
-            algo,
-            steps=steps,
-            seed=seed,
-            reward=reward,
-            env_kwargs=parse_key_values(env_arg, "--env-arg"),
-            hyperparams=parse_key_values(set_, "--set"),
-            out=out,
-            eval_episodes=episodes,
-            progress=not (quiet or as_json),
-            tensorboard=tensorboard,
-        )
-        payload = {
-            "run_dir": str(result.run_dir),
-            "config": result.config,
-            "metrics": result.metrics,
-            "train_seconds": result.train_seconds,
-            "reused": result.cached,
-        }
-        if as_json:
-            emit_json(payload)
-            return
-        _print_metrics(f"{result.config['agent']} on {result.config['env']}", result.metrics)
-        typer.echo(
-            f"trained {result.config['steps']:,} steps in {result.train_seconds:.1f} s → {result.run_dir}"
-        )
-
-    @app.command("evaluate")
-    def evaluate_command(
-        run_dir: Annotated[Path, typer.Argument(help="A run directory written by `gymlab train`/`compare`.")],
-        episodes: Annotated[int | None, typer.Option("--episodes", help="Evaluation episodes.")] = None,
-        as_json: Annotated[bool, JsonOption] = False,
-    ) -> None:
-        """Evaluate a trained run on the measures of its env (optimality, gap to optimal, laps)."""
-        from gymlab.experiments.runner import evaluate_run
-
-        report = evaluate_run(run_dir, episodes)
-        if as_json:
-            emit_json(report)
-            return
-        config = report["config"]
-        _print_metrics(f"{config['agent']} on {config['env']} ({run_dir})", report["summary"])
-        if "trials" in report:  # the track: DeepRacer's evaluation rows
-            table = Table(title="evaluation trials from the start line")
-            for column in ("trial", "time (s)", "progress (%)", "status", "off-track", "steps"):
-                table.add_column(column, justify="right")
-            for k, trial in enumerate(report["trials"], 1):
-                row = (
-                    trial["lap_time"],
-                    trial["progress"],
-                    trial["status"],
-                    trial["off_track_count"],
-                    trial["steps"],
-                )
-                table.add_row(str(k), *map(str, row))
-            Console().print(table)
-
-    @app.command("compare")
-    def compare_command(
-        suite: Annotated[str, typer.Argument(help="default (all envs), coins, tsp or track.")] = "default",
-        agents: Annotated[
-            list[str] | None, typer.Option("--agents", help="Only these agents (comma-separated).")
-        ] = None,
-        rewards: Annotated[
-            list[str] | None, typer.Option("--rewards", help="Rewards the track learners train on.")
-        ] = None,
-        seeds: Annotated[int, typer.Option("--seeds", help="Seeds per learned agent.")] = 3,
-        quick: Annotated[
-            bool, typer.Option("--quick", help="Small budgets: done in under 3 minutes.")
-        ] = False,
-        steps: Annotated[
-            int | None, typer.Option("--steps", help="Training steps of every learner (overrides the suite).")
-        ] = None,
-        episodes: Annotated[
-            int | None, typer.Option("--episodes", help="Evaluation episodes per run.")
-        ] = None,
-        workers: Annotated[int, typer.Option("--workers", help="Runs in parallel (processes).")] = 1,
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-compare).")
-        ] = None,
-        quiet: Annotated[bool, QuietOption] = False,
-        as_json: Annotated[bool, JsonOption] = False,
-    ) -> None:
-        """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
-        from gymlab.experiments.compare import build_specs, compare
-        from gymlab.experiments.executors import executor_for
-
-        executor_for(workers)  # checks --workers before anything starts
-        if out is not None:
-            output_dir(out, "compare")
-
-        if steps is not None and steps < 1:
-            raise GymlabError(f"--steps must be at least 1 (got {steps})")
-        if episodes is not None and episodes < 1:
-            raise GymlabError(f"--episodes must be at least 1 (got {episodes})")
-        names, reward_names = _names(agents), _names(rewards)
-        total = len(build_specs(suite, names, reward_names, seeds, quick, steps, episodes))
-        show = not (quiet or as_json)
-        bar = _RunsBar(total) if show else None
-        try:
-            summary = compare(
-                suite,
-                names,
-                reward_names,
-                seeds,
-                quick,
-                steps,
-                episodes,
-                workers,
-                out,
-                on_done=bar.advance if bar else None,
-            )
-        finally:
-            if bar:
-                bar.stop()
-        if as_json:
-            emit_json(summary)
-            return
-        typer.echo(
-            f"{summary['computed']} runs computed, {summary['reused']} reused, "
-            f"{summary['seconds']:.0f} s → {summary['report']}"
-        )
-
-    @app.command("plot")
-    def plot_command(
-        run_dirs: Annotated[
-            list[Path], typer.Argument(help="Run directories, or compare folders (their runs/).")
-        ],
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Folder for the PNGs (default runs/<stamp>-plot).")
-        ] = None,
-        as_json: Annotated[bool, JsonOption] = False,
-    ) -> None:
-        """Learning curves of several runs, grouped by config: mean ± band across seeds."""
-        from gymlab.experiments.plots.learning import plot_runs
-
-        if out is not None:
-            output_dir(out, "plot")
-        paths = plot_runs(run_dirs, out)
-        if as_json:
-            emit_json({"plots": [str(path) for path in paths]})
-            return
-        for path in paths:
-            typer.echo(str(path))
+    app.command("train")(train_command)
+    app.command("evaluate")(evaluate_command)
+    app.command("compare")(compare_command)
+    app.command("plot")(plot_command)
 
 
 class _RunsBar:
