@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   - create .venv on first use, install gymlab, run the main job (gymlab compare)
-#   make test   - the same set-up, then lint (ruff) and the test suite
+#   make test   - the same set-up, then lint (ruff, import-linter) and the test suite
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp

@@ -19,32 +19,5 @@ from gymlab.experiments.profiles import tsp  # noqa: F401
 from gymlab.experiments.profiles import track  # noqa: F401
 
 # isort: on
-from gymlab.experiments.profiles.base import (
-    EVAL_SEED,
-    EnvProfile,
-    Measure,
-    Measures,
-    Part,
-    Recipe,
-    canonical,
-    generic_profile,
-    profile_for,
-    profiles,
-    register_profile,
-    resolve_env_id,
-)
-
-__all__ = [
-    "EVAL_SEED",
-    "EnvProfile",
-    "Measure",
-    "Measures",
-    "Part",
-    "Recipe",
-    "canonical",
-    "generic_profile",
-    "profile_for",
-    "profiles",
-    "register_profile",
-    "resolve_env_id",
-]
+from gymlab.experiments.profiles.base import *  # noqa: E402, F403  (the declarations and the registry)
+from gymlab.experiments.profiles.base import __all__ as __all__  # noqa: E402
