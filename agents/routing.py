@@ -51,7 +51,7 @@ SOLVER_LABELS = {
     "restarts": "greedy restarts",
     "two-opt": "2-opt + Or-opt",
     "exact": "Held–Karp",
-    "lkh": "LKH-3 (elkai)",
+    "lkh": "LKH-3 via elkai",
     "ortools": "OR-Tools GLS",
 }
 REFERENCE_PACKAGES = {"lkh": "elkai", "ortools": "ortools"}
@@ -399,10 +399,7 @@ def ortools_gls(
     def plan(costs: np.ndarray) -> list[int]:
         manager = pywrapcp.RoutingIndexManager(len(costs), 1, 0)
         routing = pywrapcp.RoutingModel(manager)
-        table = costs.tolist()
-        arc = routing.RegisterTransitCallback(
-            lambda i, j: table[manager.IndexToNode(i)][manager.IndexToNode(j)]
-        )
+        arc = routing.RegisterTransitMatrix(costs.tolist())  # costs live in C++: no Python callback
         routing.SetArcCostEvaluatorOfAllVehicles(arc)
         parameters = pywrapcp.DefaultRoutingSearchParameters()
         parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
