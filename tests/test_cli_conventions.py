@@ -185,3 +185,13 @@ def test_human_rendering_without_a_display_is_one_line():
     frame_env = TrackRacerEnv(track="oval", render_mode="rgb_array")
     frame_env.reset(seed=0)
     assert frame_env.render().ndim == 3  # file rendering still works headless
+
+
+def test_algo_choices_are_the_algorithms_plus_q_learning():
+    from gymlab.agents.rl import ALGORITHMS
+    from gymlab.experiments.commands.common import ALGO_NAMES, algo_choices
+    from gymlab.experiments.hyperparams import CONFIG_DIR
+
+    assert set(ALGO_NAMES) == set(ALGORITHMS) | {"q_learning"}
+    assert [member.value for member in algo_choices()] == list(ALGO_NAMES)
+    assert {path.stem for path in CONFIG_DIR.glob("*.yml")} == set(ALGORITHMS)  # one YAML per algorithm

@@ -30,6 +30,16 @@ def choices(name: str, values: Iterable[str]) -> type[enum.Enum]:
     return enum.Enum(name, [(value, value) for value in values], type=str)
 
 
+# The names of gymlab.agents.rl.ALGORITHMS plus the tabular learner, spelled out so that building
+# the CLI does not import torch (tests/test_cli_conventions.py checks they agree).
+ALGO_NAMES = ("ppo", "a2c", "dqn", "sac", "maskable_ppo", "q_learning")
+
+
+def algo_choices() -> type[enum.Enum]:
+    """The choices of ``--algo`` (for ``gymlab train``), listed in its ``--help``."""
+    return choices("Algo", ALGO_NAMES)
+
+
 def choice_value(choice: Any) -> Any:
     """The string behind an Enum choice (a plain string or None passes through: the Python API)."""
     return choice.value if isinstance(choice, enum.Enum) else choice
