@@ -7,12 +7,19 @@ slowly. Handing it the distances from the current city (the very numbers nearest
 looks at) turns "learn geometry" into "learn to choose", and MaskablePPO starts to learn
 within tens of thousands of steps instead of staying at the level of random tours.
 
-Wrappers are named in the YAML hyperparameters as rl-zoo3 does
-(``env_wrapper: gymlab.agents.features.CityDistances``); :func:`wrapper_class` accepts only the
-wrappers listed here, so a config file never imports arbitrary code.
+Wrappers are named in the YAML hyperparameters as rl-zoo3 does, in each of rl-zoo3's forms: a
+name (``env_wrapper: gymlab.agents.features.CityDistances``), a list of names, or a list of
+one-key mappings ``{name: {keyword: value}}`` (mixed freely; they wrap in the order listed).
+:func:`wrapper_chain` reads them and accepts only the wrappers listed in :data:`WRAPPERS`, so a
+config file never imports arbitrary code; anything else is a one-line error.
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -40,9 +47,62 @@ class CityDistances(gym.ObservationWrapper):
 
 WRAPPERS: dict[str, type[gym.Wrapper]] = {"gymlab.agents.features.CityDistances": CityDistances}
 
+FORMS = "a wrapper name, a list of names, or a list of one-key mappings {name: {keyword: value}}"
 
-def wrapper_class(name: str) -> type[gym.Wrapper]:
-    """The wrapper called ``name`` (dotted path, as in rl-zoo3's ``env_wrapper``)."""
-    if name not in WRAPPERS:
-        raise GymlabError(f"unknown env_wrapper {name!r}; gymlab offers: {', '.join(WRAPPERS)}")
-    return WRAPPERS[name]
+
+def wrapper_chain(spec: Any) -> list[tuple[str, dict[str, Any]]]:
+    """An rl-zoo3 ``env_wrapper`` value as (name, keyword arguments) pairs, innermost first.
+
+    None means no wrapper. Unknown names, mappings with more than one key, arguments that are not
+    a mapping or that the wrapper does not take are one-line GymlabErrors.
+    """
+    if spec is None:
+        return []
+    chain = []
+    for item in spec if isinstance(spec, list) else [spec]:
+        if isinstance(item, str):
+            name, kwargs = item, {}
+        elif isinstance(item, dict) and len(item) == 1:
+            name, kwargs = next(iter(item.items()))
+            if not isinstance(kwargs, dict):
+                raise GymlabError(
+                    f"env_wrapper {name}: its arguments must be a mapping, got {kwargs!r}; "
+                    f"write {{{name}: {{}}}} for none"
+                )
+        else:
+            raise GymlabError(f"env_wrapper entry {item!r} is not understood; use {FORMS} (rl-zoo3's forms)")
+        if not isinstance(name, str) or name not in WRAPPERS:
+            raise GymlabError(f"unknown env_wrapper {name!r}; gymlab offers: {', '.join(WRAPPERS)}")
+        try:
+            inspect.signature(WRAPPERS[name]).bind(None, **kwargs)
+        except TypeError as error:
+            raise GymlabError(f"env_wrapper {name} does not take {kwargs} ({error})") from None
+        chain.append((name, dict(kwargs)))
+    return chain
+
+
+def canonical_env_wrapper(spec: Any) -> str | list | None:
+    """The checked ``env_wrapper`` in its shortest form: a lone wrapper without arguments stays a
+    plain name (so configs and their hashes read as before), else a list of names / mappings."""
+    chain = wrapper_chain(spec)
+    if not chain:
+        return None
+    if len(chain) == 1 and not chain[0][1]:
+        return chain[0][0]
+    return [{name: kwargs} if kwargs else name for name, kwargs in chain]
+
+
+def wrap(env: gym.Env, spec: Any) -> gym.Env:
+    """``env`` inside the wrappers ``spec`` names, in rl-zoo3's order (the first is innermost)."""
+    for name, kwargs in wrapper_chain(spec):
+        env = WRAPPERS[name](env, **kwargs)
+    return env
+
+
+def wrapper_class(spec: Any) -> Callable[[gym.Env], gym.Env]:
+    """What an ``env_wrapper`` value applies, as one callable env → wrapped env (the class itself
+    for a single name without arguments, as rl-zoo3's ``get_wrapper_class`` returns)."""
+    chain = wrapper_chain(spec)
+    if len(chain) == 1 and not chain[0][1]:
+        return WRAPPERS[chain[0][0]]
+    return functools.partial(wrap, spec=spec)

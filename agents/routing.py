@@ -1,4 +1,4 @@
-"""Routing: four ways to plan a tour, from the book's greedy to the exact optimum.
+"""Routing: four ways to plan a tour, from the book's greedy to the exact optimum, and two references.
 
 * ``nearest_neighbour`` — greedy: always drive to the closest city not yet visited.
 * ``lowest_simulation`` — the book's simulation: greedy from N random starts, keep the best,
@@ -6,6 +6,9 @@
 * ``local_search`` — 2-opt + Or-opt moves from the greedy tour until no move helps; each round
   scores every possible move at once with numpy; optional "kicks" (iterated local search).
 * ``exact`` — Held–Karp dynamic programming (up to 20 cities).
+* ``lkh`` and ``ortools`` — the strongest outside references, optional (``pip install -e
+  '.[references]'``): LKH-3 through ``elkai`` (Lin–Kernighan–Helsgaun k-opt moves, Helsgaun
+  2017) and OR-Tools' routing solver with guided local search under a time limit.
 
 Every solver plans a closed tour (back to the start) or, with ``closed=False``, an open path (the
 book's version: visit every company, no return leg). Open paths reuse the closed-tour machinery
@@ -20,6 +23,7 @@ The classes at the bottom are :class:`gymlab.agents.base.Agent` baselines for ``
 from __future__ import annotations
 
 import functools
+import importlib
 import time
 from dataclasses import dataclass
 
@@ -36,13 +40,55 @@ from gymlab.envs.tsp_instances import (
     tour_length,
 )
 
-SOLVERS = ("nn", "restarts", "two-opt", "exact")
+SOLVERS = ("nn", "restarts", "two-opt", "exact")  # gymlab's own
+REFERENCE_SOLVERS = ("lkh", "ortools")  # optional outside references, the strongest first
+ALL_SOLVERS = SOLVERS + REFERENCE_SOLVERS
+# Strongest first: Held–Karp proves the optimum; LKH-3 finds it on TSPLIB instances of hundreds
+# of cities; OR-Tools' GLS lands within a few per cent in seconds; then gymlab's heuristics.
+STRENGTH = ("exact", "lkh", "ortools", "two-opt", "restarts", "nn")
+SOLVER_LABELS = {
+    "nn": "nearest neighbour",
+    "restarts": "greedy restarts",
+    "two-opt": "2-opt + Or-opt",
+    "exact": "Held–Karp",
+    "lkh": "LKH-3 via elkai",
+    "ortools": "OR-Tools GLS",
+}
+REFERENCE_PACKAGES = {"lkh": "elkai", "ortools": "ortools"}
+LKH_RUNS = 10  # LKH-3 runs (elkai's default); each starts a fresh Lin–Kernighan–Helsgaun search
+ORTOOLS_SECONDS = 2.0  # guided local search never stops on its own: it searches this long
+
+
+def reference_installed(solver: str) -> bool:
+    """Whether the package behind a reference solver (``lkh``: elkai, ``ortools``) imports."""
+    try:
+        importlib.import_module(REFERENCE_PACKAGES[solver])
+    except ImportError:
+        return False
+    return True
+
+
+def available_solvers() -> tuple[str, ...]:
+    """gymlab's solvers plus the references whose packages are installed."""
+    return SOLVERS + tuple(name for name in REFERENCE_SOLVERS if reference_installed(name))
+
+
+def strongest(solvers) -> str:
+    """The strongest of the named solvers by :data:`STRENGTH` (the exact solver when it ran)."""
+    return min(solvers, key=STRENGTH.index)
 
 
 def check_solver(solver: str) -> str:
-    """``solver`` if it is one of :data:`SOLVERS`, else a one-line GymlabError listing them."""
-    if solver not in SOLVERS:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    """``solver`` if it is known and usable, else a one-line GymlabError: the list of solvers, or
+    the install command for a reference whose package is missing."""
+    if solver not in ALL_SOLVERS:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(ALL_SOLVERS)}")
+    if solver in REFERENCE_SOLVERS and not reference_installed(solver):
+        package = REFERENCE_PACKAGES[solver]
+        raise GymlabError(
+            f"solver {solver!r} ({SOLVER_LABELS[solver]}) needs the {package} package: "
+            "pip install -e '.[references]'"
+        )
     return solver
 
 
@@ -290,6 +336,89 @@ def exact(problem, closed: bool = True, start: int | None = None) -> Solution:
     return Solution("exact", tour, tour_length(distances, tour, closed), closed)
 
 
+# --------------------------------------------------------------------------- outside references
+
+
+def whole_costs(distances: np.ndarray, resolution: float = 100_000.0) -> np.ndarray:
+    """Whole-number costs for solvers that need them (LKH-3, OR-Tools): the matrix itself when it
+    is whole already (TSPLIB), else scaled so the longest leg is ``resolution`` and rounded."""
+    if np.array_equal(distances, np.rint(distances)) and distances.max() <= resolution:
+        return distances.astype(np.int64)
+    return np.rint(distances * (resolution / max(float(distances.max()), 1e-300))).astype(np.int64)
+
+
+def _reference(problem, closed: bool, start: int | None, solver: str, plan_cycle) -> Solution:
+    """Run a cycle planner on whole-number costs; open paths and fixed starts as everywhere here.
+
+    ``plan_cycle(costs)`` returns a closed tour (all indices) for an integer matrix. An open path is
+    a cycle through the free depot (:func:`open_path_matrix`), cut there. The depot's
+    "prohibitive" legs are capped at n × the longest leg + 1 (still never worth taking) so
+    the costs stay small. Cycles of fewer than 5 cities are solved by Held–Karp instead.
+    """
+    distances = as_matrix(problem)
+    n = len(distances)
+    cycle_costs = distances if closed else open_path_matrix(distances, start)
+    if len(cycle_costs) < 5:
+        return Solution(solver, exact(distances, closed, start).tour, 0.0, closed)
+    costs = whole_costs(cycle_costs)
+    legs = whole_costs(distances) if closed else costs[:n, :n]
+    costs = np.minimum(costs, n * int(legs.max()) + 1)
+    cycle = [int(city) for city in plan_cycle(costs)]
+    _check_tour(cycle, len(cycle_costs))
+    if closed:
+        at = cycle.index(0 if start is None else start)
+        tour = cycle[at:] + cycle[:at]
+    else:
+        at = cycle.index(n)
+        tour = cycle[at + 1 :] + cycle[:at]
+    return Solution(solver, tour, 0.0, closed)
+
+
+def lkh(problem, closed: bool = True, start: int | None = None, runs: int = LKH_RUNS) -> Solution:
+    """LKH-3 (Helsgaun's Lin–Kernighan heuristic) through ``elkai``: the strongest heuristic
+    reference. Deterministic (LKH's own fixed seed); asymmetric matrices go in as ATSP."""
+    check_solver("lkh")
+    import elkai
+
+    def plan(costs: np.ndarray) -> list[int]:
+        return elkai.DistanceMatrix(costs.tolist()).solve_tsp(runs=runs)[:-1]  # drop the return leg
+
+    solution = _reference(problem, closed, start, "lkh", plan)
+    solution.length = tour_length(as_matrix(problem), solution.tour, closed)
+    return solution
+
+
+def ortools_gls(
+    problem, closed: bool = True, start: int | None = None, seconds: float = ORTOOLS_SECONDS
+) -> Solution:
+    """OR-Tools' routing solver: cheapest-arc start, then guided local search for ``seconds``
+    (a time limit, so a loaded machine may find a different tour)."""
+    check_solver("ortools")
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    def plan(costs: np.ndarray) -> list[int]:
+        manager = pywrapcp.RoutingIndexManager(len(costs), 1, 0)
+        routing = pywrapcp.RoutingModel(manager)
+        arc = routing.RegisterTransitMatrix(costs.tolist())  # costs live in C++: no Python callback
+        routing.SetArcCostEvaluatorOfAllVehicles(arc)
+        parameters = pywrapcp.DefaultRoutingSearchParameters()
+        parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+        parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        parameters.time_limit.FromMilliseconds(max(1, round(seconds * 1000)))
+        assignment = routing.SolveWithParameters(parameters)
+        if assignment is None:
+            raise GymlabError(f"OR-Tools found no tour within {seconds:g} s; allow it more time")
+        index, tour = routing.Start(0), []
+        while not routing.IsEnd(index):
+            tour.append(manager.IndexToNode(index))
+            index = assignment.Value(routing.NextVar(index))
+        return tour
+
+    solution = _reference(problem, closed, start, "ortools", plan)
+    solution.length = tour_length(as_matrix(problem), solution.tour, closed)
+    return solution
+
+
 # --------------------------------------------------------------------------- one entry point
 
 
@@ -302,7 +431,8 @@ def solve(
     start: int | None = None,
     kicks: int | None = None,
 ) -> Solution:
-    """Plan a tour with the named solver (``nn``, ``restarts``, ``two-opt``, ``exact``), timed.
+    """Plan a tour with the named solver (``nn``, ``restarts``, ``two-opt``, ``exact``, and the
+    references ``lkh`` and ``ortools`` when installed), timed.
 
     ``start`` fixes the first city (``nn`` then starts there; ``restarts`` ignores it); ``kicks``
     is local search's number of double-bridge kicks (default: ``restarts``).
@@ -318,8 +448,12 @@ def solve(
         solution = local_search(
             distances, closed=closed, start=start, kicks=restarts if kicks is None else kicks, seed=seed
         )
-    else:  # "exact"
+    elif solver == "exact":
         solution = exact(distances, closed, start)
+    elif solver == "lkh":
+        solution = lkh(distances, closed, start)
+    else:  # "ortools"
+        solution = ortools_gls(distances, closed, start)
     solution.seconds = time.perf_counter() - began
     return solution
 

@@ -2,8 +2,9 @@
 
 Prints, for every instance in ``../shared/data/tsplib``: nearest neighbour, the book's random
 restarts, local search (2-opt + Or-opt with kicks) over several seeds, the exact solver where it
-fits, python-tsp's local search as a reference, and OR-Tools when it is installed. Then checks
-the targets:
+fits, python-tsp's local search, and the strongest references when installed (``pip install -e
+'.[references]'``): LKH-3 via elkai and OR-Tools' guided local search (2 s). Then checks the
+targets:
 
 * local search within 5 % of the optimum on every instance up to 100 cities (worst seed);
 * a280 solved by local search in under 2 s;
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gymlab.agents.routing import solve
+from gymlab.agents.routing import REFERENCE_SOLVERS, SOLVER_LABELS, reference_installed, solve
 from gymlab.envs.tsp_instances import HELD_KARP_LIMIT, held_karp, load_instance, random_instance
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,27 +35,6 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - began
 
 
-def ortools_length(distances: np.ndarray, seconds: float = 2.0) -> float | None:
-    """OR-Tools' routing solver with guided local search, when OR-Tools is installed."""
-    try:
-        from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-    except ImportError:
-        return None
-    n = len(distances)
-    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
-    routing = pywrapcp.RoutingModel(manager)
-    matrix = np.rint(distances).astype(int)
-    callback = routing.RegisterTransitCallback(
-        lambda i, j: int(matrix[manager.IndexToNode(i), manager.IndexToNode(j)])
-    )
-    routing.SetArcCostEvaluatorOfAllVehicles(callback)
-    parameters = pywrapcp.DefaultRoutingSearchParameters()
-    parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    parameters.time_limit.FromSeconds(int(seconds))
-    solution = routing.SolveWithParameters(parameters)
-    return float(solution.ObjectiveValue()) if solution else None
-
-
 def python_tsp_local_search(distances: np.ndarray) -> float:
     from python_tsp.heuristics import solve_tsp_local_search
 
@@ -63,7 +43,7 @@ def python_tsp_local_search(distances: np.ndarray) -> float:
 
 
 def quality(data: Path, seeds: int) -> tuple[bool, bool]:
-    print(f"{'instance':<10} {'n':>4} {'optimum':>8}  {'solver':<22} {'length':>8} {'gap':>7} {'seconds':>8}")
+    print(f"{'instance':<10} {'n':>4} {'optimum':>8}  {'solver':<28} {'length':>8} {'gap':>7} {'seconds':>8}")
     within_five, a280_fast = True, True
     for path in sorted((data / "tsplib").glob("*.tsp")):
         instance = load_instance(path)
@@ -83,19 +63,22 @@ def quality(data: Path, seeds: int) -> tuple[bool, bool]:
         if instance.n <= 100:
             length, seconds = timed(python_tsp_local_search, instance.distances)
             rows.append(("python-tsp local search", length, seconds))
-        length, seconds = timed(ortools_length, instance.distances)
-        rows.append(
-            ("OR-Tools (2 s GLS)", length, seconds) if length is not None else ("OR-Tools", None, 0.0)
-        )
+        for reference in REFERENCE_SOLVERS:
+            label = f"{SOLVER_LABELS[reference]} (ref.)"
+            if reference_installed(reference):
+                solution = solve(instance, reference)
+                rows.append((label, solution.length, solution.seconds))
+            else:
+                rows.append((label, None, 0.0))
         for solver, length, seconds in rows:
             if length is None:
                 print(
-                    f"{instance.name:<10} {instance.n:>4} {optimum:>8g}  {solver:<22} {'not installed':>26}"
+                    f"{instance.name:<10} {instance.n:>4} {optimum:>8g}  {solver:<28} {'not installed':>26}"
                 )
                 continue
             gap = length / optimum - 1
             print(
-                f"{instance.name:<10} {instance.n:>4} {optimum:>8g}  {solver:<22} {length:>8g} {gap:>6.1%} {seconds:>8.3f}"
+                f"{instance.name:<10} {instance.n:>4} {optimum:>8g}  {solver:<28} {length:>8g} {gap:>6.1%} {seconds:>8.3f}"
             )
         worst_gap = worst.length / optimum - 1
         if instance.n <= 100 and worst_gap > 0.05:

@@ -20,9 +20,38 @@ _ENTRY_POINTS = {
     "gymlab/TrackRacer-v0": "gymlab.envs.track_racer:TrackRacerEnv",
 }
 
+# Preset ids: a base env whose defaults carry a setting, e.g. ``gymlab/TrackRacer-racing-v0`` is
+# TrackRacer with ``actions="racing"``. Tools that build their evaluation env from the id alone
+# (rl-zoo3 passes the YAML's env_kwargs to the training env only) then train and evaluate on the
+# same action set. Keyed by short name, so a preset follows its base id's name and version.
+PRESETS: dict[str, dict[str, dict]] = {
+    "track": {"racing": {"actions": "racing"}},
+}
+
+
+def preset_id(base_id: str, preset: str) -> str:
+    """``gymlab/TrackRacer-v0`` + ``racing`` → ``gymlab/TrackRacer-racing-v0`` (same version)."""
+    name, version = base_id.rsplit("-v", 1)
+    return f"{name}-{preset}-v{version}"
+
+
+def preset_ids() -> dict[str, dict]:
+    """Every registered preset id with the default arguments it adds to its base env."""
+    return {
+        preset_id(ENV_IDS[short], preset): kwargs
+        for short, presets in PRESETS.items()
+        for preset, kwargs in presets.items()
+    }
+
+
 for _env_id, _entry_point in _ENTRY_POINTS.items():
     if _env_id not in registry:
         register(id=_env_id, entry_point=_entry_point)
+for _short, _presets in PRESETS.items():
+    for _preset, _kwargs in _presets.items():
+        _id = preset_id(ENV_IDS[_short], _preset)
+        if _id not in registry:
+            register(id=_id, entry_point=_ENTRY_POINTS[ENV_IDS[_short]], kwargs=dict(_kwargs))
 
 
-__all__ = ["ENV_IDS", "GymlabError"]
+__all__ = ["ENV_IDS", "PRESETS", "GymlabError", "preset_id", "preset_ids"]

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from gymlab.envs.errors import GymlabError
+
 CAR_LENGTH, CAR_WIDTH = 0.3, 0.2  # m, the outline drawn for the car
 SPEED_RANGE = (0.0, 4.0)  # m/s, colour scale of trajectories
 
@@ -60,6 +62,23 @@ def car_outline(x: float, y: float, yaw: float) -> np.ndarray:
     return local @ np.array([[c, s], [-s, c]]) + [x, y]
 
 
+NON_INTERACTIVE_BACKENDS = ("agg", "cairo", "pdf", "pgf", "ps", "svg", "template")
+
+
+def require_display() -> None:
+    """A one-line GymlabError when matplotlib cannot open a window (no display, or a file-only
+    backend such as Agg), instead of ``render_mode="human"`` silently drawing nowhere."""
+    import matplotlib
+
+    backend = matplotlib.get_backend().lower()
+    if backend.startswith("module://matplotlib_inline") or backend in NON_INTERACTIVE_BACKENDS:
+        raise GymlabError(
+            f'render_mode="human" needs a display, but matplotlib\'s backend is {backend!r} (no window '
+            'can open); use render_mode="rgb_array" (frames as arrays) or run where a display is '
+            "available (set DISPLAY, or MPLBACKEND=TkAgg)"
+        )
+
+
 class TrackRenderer:
     """Draws the env's state: track, trajectory coloured by speed, the car, a status title."""
 
@@ -67,8 +86,9 @@ class TrackRenderer:
         import matplotlib
 
         if interactive:
-            import matplotlib.pyplot as plt
+            import matplotlib.pyplot as plt  # picks the backend: Agg when there is no display
 
+            require_display()
             plt.ion()
             self.figure = plt.figure(figsize=(6, 5))
         else:

@@ -12,7 +12,9 @@
       env_kwargs: {n_cities: 10}
 
 The files are read with ``yaml.safe_load`` (no code runs); ``--set key=value`` overrides a
-setting, and ``env_kwargs`` overrides merge key by key. rl-zoo3 reads the same files
+setting, and ``env_kwargs`` overrides merge key by key. ``env_wrapper`` takes rl-zoo3's forms
+(a name, a list of names, a list of one-key mappings with arguments), see
+:func:`gymlab.agents.features.wrapper_chain`. rl-zoo3 reads the same files
 (``python -m rl_zoo3.train … -conf experiments/config/ppo.yml``).
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from gymlab.agents.features import canonical_env_wrapper
 from gymlab.agents.rl import algorithm
 from gymlab.envs.errors import GymlabError
 
@@ -63,4 +66,6 @@ def load_settings(
             settings[key] = value
     if "n_timesteps" in settings:
         settings["n_timesteps"] = int(float(settings["n_timesteps"]))
+    if "env_wrapper" in settings:  # every rl-zoo3 form, checked; one line on anything else
+        settings["env_wrapper"] = canonical_env_wrapper(settings["env_wrapper"])
     return settings

@@ -140,7 +140,7 @@ def test_bad_amounts_exit_2_with_one_line(cli, option, value, message):
         (["--max-amount=0"], "--max-amount must be at least 1"),
         (["--min-amount=50", "--max-amount=10"], "below min_amount"),
         (["--coins=4,6", "--min-amount=1", "--max-amount=3"], "no amount in 1–3"),
-        (["--seed=abc"], "--seed must be a whole number"),
+        (["--seed=abc"], "Invalid value for '--seed'"),
         (["--steps=0"], "--steps must be at least 1"),
     ],
 )

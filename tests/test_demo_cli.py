@@ -39,7 +39,7 @@ def test_regression_json_and_agreement(cli, tmp_path):
     result = cli("demo", "regression", "--n", "2000", "--json", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"n", "closed_form", "gradient_descent", "r"}
+    assert set(document) == {"n", "closed_form", "gradient_descent", "r", "files"}
     assert document["n"] == 2000
     closed, descent = document["closed_form"], document["gradient_descent"]
     assert set(closed) == {"slope", "intercept"} and set(descent) == {"slope", "intercept", "steps"}
@@ -69,7 +69,7 @@ def test_describe_json_equals_pandas(cli, tmp_path):
     path = datasets.write_csv(tmp_path / "data.csv", table)
     result = cli("demo", "describe", path, "--json", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
+    document = json.loads(result.stdout)["columns"]
     expected = pd.read_csv(path).describe()
     for column in ("a", "b"):
         assert list(document[column]) == ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
@@ -86,7 +86,7 @@ def test_kmeans_json_on_the_players(cli, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"k", "inertia", "labels", "centers", "silhouette"}
+    assert set(document) == {"k", "inertia", "labels", "centers", "silhouette", "files"}
     assert document["k"] == 4 and len(document["labels"]) == 200
     assert np.array(document["centers"]).shape == (4, 4)
     assert 0.4 < document["silhouette"] <= 1

@@ -63,7 +63,7 @@ def test_bad_inputs_exit_2_with_one_line(cli, tmp_path, shared_data):
     (tmp_path / "nofn.py").write_text("def reward(params):\n    return 1.0\n")
     one_line_error(cli("track", "drive", "--reward", tmp_path / "nofn.py"), "defines no reward_function")
     one_line_error(cli("track", "check-reward", tmp_path / "nofn.py"), "defines no reward_function")
-    one_line_error(cli("track", "drive", "--agent", "schumacher"), "unknown agent")
+    one_line_error(cli("track", "drive", "--agent", "schumacher"), "'schumacher' is not one of")
     one_line_error(cli("track", "drive", "--track", tmp_path / "missing.npy"), "not found")
 
 

@@ -76,9 +76,11 @@ def test_compare_writes_table_png_and_json(cli, shared_data, tmp_path):
     assert (tmp_path / "tours.png").stat().st_size > 1000 and (tmp_path / "restarts.png").is_file()
     saved = json.loads((tmp_path / "compare.json").read_text())
     assert saved["optimal"] == 2085 and "provenance" in saved
-    as_json = json.loads(cli("tsp", "compare", "--random", "25", "--out", tmp_path / "r", "--json").stdout)
+    args = ("tsp", "compare", "--random", "25", "--out", tmp_path / "r", "--no-references", "--json")
+    as_json = json.loads(cli(*args).stdout)
     assert [row["solver"] for row in as_json["solvers"]] == ["nn", "restarts", "two-opt"]
-    assert as_json["skipped"] and all(set(row) == KEYS for row in as_json["solvers"])
+    assert as_json["skipped"] and all(set(row) == KEYS | {"reference"} for row in as_json["solvers"])
+    assert as_json["strongest"] == "two-opt" and "two-opt" in as_json["conclusion"]
 
 
 def write(tmp_path, name, text):
@@ -124,7 +126,7 @@ def test_bad_options_exit_2_with_one_line(cli, tmp_path, shared_data):
     one_line_error(cli("tsp", "solve", "--random", "ten"), "--random must be a whole number")
     one_line_error(cli("tsp", "solve"), "give either FILE or --random N")
     one_line_error(cli("tsp", "solve", "--random", "25", "--solver", "exact"), "at most 20 cities")
-    one_line_error(cli("tsp", "solve", "--random", "5", "--solver", "magic"), "unknown solver 'magic'")
+    one_line_error(cli("tsp", "solve", "--random", "5", "--solver", "magic"), "'magic' is not one of")
     one_line_error(cli("tsp", "solve", "--random", "5", "--restarts", "0"), "--restarts must be at least 1")
     one_line_error(cli("tsp", "solve", "--random", "5", "--optimal", "nan"), "--optimal must be a positive")
     one_line_error(cli("tsp", "solve", tmp_path / "missing.tsp"), "missing.tsp")
@@ -135,3 +137,54 @@ def test_download_without_network_is_a_clean_error(cli, tmp_path):
     result = cli("tsp", "download", "berlin52", "--out", tmp_path, "--url", "http://127.0.0.1:9/{name}.tsp")
     one_line_error(result, "cannot download berlin52")
     assert not any(tmp_path.iterdir())  # nothing half-written
+
+
+def test_solver_choices_are_listed_in_help(cli):
+    text = cli("tsp", "solve", "--help").stdout
+    for solver in ("nn", "restarts", "two-opt", "exact", "lkh", "ortools"):
+        assert solver in text
+
+
+def test_solve_out_writes_the_tour_and_the_json_names_it(cli, tmp_path):
+    out = tmp_path / "solve"
+    data = json.loads(
+        cli("tsp", "solve", "--random", "8", "--solver", "exact", "--out", out, "--json").stdout
+    )
+    assert data["files"] == {"tour": str(out / "tour.png"), "result": str(out / "solve.json")}
+    assert (out / "tour.png").stat().st_size > 1000
+    saved = json.loads((out / "solve.json").read_text())
+    assert saved["length"] == data["length"] and saved["provenance"]["seed"] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["solve.json", "tour.png"]
+    text = cli("tsp", "solve", "--random", "8", "--out", tmp_path / "text")
+    assert "tour.png" in text.stdout and (tmp_path / "text" / "solve.json").is_file()
+
+
+def test_solve_without_out_writes_nothing(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("tsp", "solve", "--random", "8", "--json").exit_code == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_references_are_named_in_the_conclusion(cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "elkai", None)
+    monkeypatch.setitem(sys.modules, "ortools", None)
+    data = json.loads(cli("tsp", "compare", "--random", "9", "--out", tmp_path, "--json").stdout)
+    assert data["strongest"] == "exact" and "Held–Karp" in data["conclusion"]
+    assert "Not installed: lkh, ortools" in data["conclusion"]
+    assert any("lkh: not installed" in note for note in data["skipped"])
+    one_line_error(cli("tsp", "solve", "--random", "9", "--solver", "lkh"), "pip install -e '.[references]'")
+
+
+def test_compare_lists_lkh_at_zero_on_berlin52_as_a_reference(cli, shared_data, tmp_path):
+    pytest.importorskip("elkai", reason="LKH-3 reference not installed: pip install -e '.[references]'")
+    pytest.importorskip("ortools", reason="OR-Tools reference not installed: pip install -e '.[references]'")
+    path = shared_data / "tsplib" / "berlin52.tsp"
+    data = json.loads(cli("tsp", "compare", path, "--out", tmp_path, "--json").stdout)
+    rows = {row["solver"]: row for row in data["solvers"]}
+    assert rows["lkh"]["gap"] == 0 and rows["lkh"]["reference"] and rows["ortools"]["reference"]
+    assert not rows["two-opt"]["reference"] and rows["two-opt"]["gap"] > 0
+    assert data["strongest"] == "lkh" and data["conclusion"].startswith("Strongest solver present: lkh")
+    text = cli("tsp", "compare", path, "--out", tmp_path / "text").stdout
+    assert "LKH-3 via elkai (reference)" in text and "Strongest solver present: lkh" in text

@@ -20,7 +20,14 @@ from gymlab.agents.coins import (
 )
 from gymlab.envs.coin_change import validate_amount, validate_coins
 from gymlab.envs.errors import GymlabError
-from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_int_list, parse_whole
+from gymlab.experiments.commands.common import (
+    JsonOption,
+    emit_json,
+    output_dir,
+    parse_int_list,
+    parse_whole,
+    seed_option,
+)
 from gymlab.experiments.io import write_json
 from gymlab.experiments.plots.coins import plot_coins_per_amount
 from gymlab.experiments.results import provenance
@@ -97,7 +104,7 @@ def learn(
     coins: Annotated[str, CoinsOption] = "1,3,4",
     max_amount: Annotated[str, typer.Option("--max-amount", help="Largest amount to learn.")] = "100",
     min_amount: Annotated[str, typer.Option("--min-amount", help="Smallest amount to learn.")] = "1",
-    seed: Annotated[str, typer.Option("--seed", help="Random seed (a whole number).")] = "0",
+    seed: Annotated[int, seed_option()] = 0,
     steps: Annotated[str, typer.Option("--steps", help="Most environment steps to train.")] = "500000",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     as_json: Annotated[bool, JsonOption] = False,
@@ -106,7 +113,7 @@ def learn(
     """Train tabular Q-learning until it pays every amount optimally; plot greedy/optimal/learned."""
     system = _coins(coins)
     top, bottom = _whole(max_amount, "--max-amount"), _whole(min_amount, "--min-amount")
-    seed_value, budget = _whole(seed, "--seed"), _whole(steps, "--steps")
+    seed_value, budget = seed, _whole(steps, "--steps")
     if top < 1:
         raise GymlabError("--max-amount must be at least 1")
     if budget < 1:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,55 @@ from gymlab.envs.errors import GymlabError
 from gymlab.experiments.io import default_out_dir, to_json
 
 JsonOption = typer.Option("--json", help="Print exactly one JSON document on stdout, nothing else.")
+
+MAX_SEED = 2**32 - 1  # numpy's legacy seeding (which SB3 calls) refuses anything larger
+
+
+def seed_option(help: str = "Seed for every random thing (a whole number, 0 to 2³²−1).") -> Any:
+    """The one ``--seed`` of every command: an int from 0 to :data:`MAX_SEED`, so a bad seed gets
+    click's one-line "Invalid value for '--seed'" error everywhere."""
+    return typer.Option("--seed", min=0, max=MAX_SEED, help=help)
+
+
+def choices(name: str, values: Iterable[str]) -> type[enum.Enum]:
+    """A string Enum of ``values`` for an option's type: typer lists them in ``--help``, completes
+    them in the shell and refuses anything else in one line. ``member.value`` is the string."""
+    return enum.Enum(name, [(value, value) for value in values], type=str)
+
+
+# The names of gymlab.agents.rl.ALGORITHMS plus the tabular learner, spelled out so that building
+# the CLI does not import torch (tests/test_cli_conventions.py checks they agree).
+ALGO_NAMES = ("ppo", "a2c", "dqn", "sac", "maskable_ppo", "q_learning")
+
+
+def algo_choices() -> type[enum.Enum]:
+    """The choices of ``--algo`` (for ``gymlab train``), listed in its ``--help``."""
+    return choices("Algo", ALGO_NAMES)
+
+
+def choice_value(choice: Any) -> Any:
+    """The string behind an Enum choice (a plain string or None passes through: the Python API)."""
+    return choice.value if isinstance(choice, enum.Enum) else choice
+
+
+def version_text() -> str:
+    """``gymlab 0.1.0`` (the installed distribution's version)."""
+    try:
+        return f"gymlab {metadata.version('gymlab')}"
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "gymlab (not installed: pip install -e .)"
+
+
+def version_callback(value: bool) -> None:
+    """For the root's ``--version`` option: print the version and stop."""
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+VersionOption = typer.Option(
+    "--version", callback=version_callback, is_eager=True, help="Show gymlab's version and exit."
+)
 
 
 def emit_json(data: Any) -> None:

@@ -16,7 +16,13 @@ import typer
 from gymlab.agents import clustering, optim, supervised
 from gymlab.envs.errors import GymlabError
 from gymlab.experiments import datasets, stats
-from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_float_list
+from gymlab.experiments.commands.common import (
+    JsonOption,
+    emit_json,
+    output_dir,
+    parse_float_list,
+    seed_option,
+)
 from gymlab.experiments.io import write_json
 from gymlab.experiments.results import provenance
 
@@ -36,6 +42,11 @@ def _save_result(out: Path, name: str, config: dict, seed: int | None, result: A
     return write_json(
         out / "result.json", {"demo": name, "result": result, "provenance": provenance(config, seed)}
     )
+
+
+def _files(out: Path, pngs: list[str], result: Path) -> dict[str, Any]:
+    """The ``files`` entry of a demo's --json: the PNGs it saved and its result.json."""
+    return {"plots": [str(out / name) for name in pngs], "result": str(result)}
 
 
 # ----------------------------------------------------------------------------- gd
@@ -89,9 +100,12 @@ def gd(
         "start": start_point,
         "max_steps": max_steps,
     }
-    _save_result(out, "gd", config, None, document | {"starts": [_start_record(fn, r, m) for r, m in starts]})
+    result = _save_result(
+        out, "gd", config, None, document | {"starts": [_start_record(fn, r, m) for r, m in starts]}
+    )
     if json_:
-        emit_json(document)
+        pngs = ["gd-losses.png", "gd-paths.png"] + (["gd-starts.png"] if starts else [])
+        emit_json(document | {"files": _files(out, pngs, result)})
         return
     typer.echo(f"{fn.name}: {fn.description}")
     if fn.curvatures:
@@ -152,7 +166,7 @@ def regression(
     n: Annotated[
         int, typer.Option("--n", max=10_000_000, help="Rows of synthetic data (when no --data).")
     ] = 25_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the synthetic data.")] = 0,
+    seed: Annotated[int, seed_option("Seed of the synthetic data.")] = 0,
     lr: Annotated[
         float, typer.Option("--lr", help="Learning rate of gradient descent (scaled features).")
     ] = 0.1,
@@ -188,9 +202,10 @@ def regression(
     plots.plot_regression(height, weight, closed, r, out / "regression-fit.png")
     plots.plot_joint_density(height, weight, r, out / "regression-density.png")
     config = {"data": source, "n": len(height), "lr": lr, "max_steps": max_steps}
-    _save_result(out, "regression", config, None if data else seed, document)
+    result = _save_result(out, "regression", config, None if data else seed, document)
     if json_:
-        emit_json(document)
+        files = _files(out, ["regression-fit.png", "regression-density.png"], result)
+        emit_json(document | {"files": files | ({"data": str(data)} if download else {})})
         return
     gap = max(
         abs(descent.slope - closed.slope) / abs(closed.slope),
@@ -225,9 +240,9 @@ def describe(
     from gymlab.experiments.plots import demos as plots
 
     plots.plot_histograms(table, summary, out / "describe-histograms.png")
-    _save_result(out, "describe", {"file": str(file)}, None, document)
+    result = _save_result(out, "describe", {"file": str(file)}, None, document)
     if json_:
-        emit_json(document)
+        emit_json({"columns": document, "files": _files(out, ["describe-histograms.png"], result)})
         return
     typer.echo(stats.format_describe(summary))
     typer.echo(f"plot: {out}/describe-histograms.png")
@@ -248,9 +263,7 @@ def kmeans(
     ] = 400,
     k_max: Annotated[int, typer.Option("--k-max", help="Largest k of the elbow and silhouette curves.")] = 8,
     n_init: Annotated[int, typer.Option("--n-init", help="k-means++ restarts; the best is kept.")] = 10,
-    seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Seed of the restarts and the built-in data.")
-    ] = 0,
+    seed: Annotated[int, seed_option("Seed of the restarts and the built-in data.")] = 0,
     out: Annotated[Path | None, OutOption] = None,
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:
@@ -292,9 +305,9 @@ def kmeans(
             "adjusted_rand": clustering.adjusted_rand_index(truth, chosen.labels),
         }
     config = {"k": k, "data": str(data) if data else f"basketball players ({players})", "n_init": n_init}
-    _save_result(out, "kmeans", config, seed, document | extra)
+    result = _save_result(out, "kmeans", config, seed, document | extra)
     if json_:
-        emit_json(document)
+        emit_json(document | {"files": _files(out, ["kmeans.png"], result)})
         return
     typer.echo(f"{len(X)} rows, features: {', '.join(feature_names)} ({'standardised' if scale else 'raw'})")
     typer.echo(f"k = {k}: inertia {chosen.inertia:.4g}, silhouette {silhouette:.3f}")
@@ -320,7 +333,7 @@ def kmeans(
 def sample(
     file: Annotated[Path, typer.Argument(help="A text file of any size.")],
     lines: Annotated[int, typer.Option("-n", "--lines", help="How many lines to sample (K).")] = 10,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed: the same seed gives the same lines.")] = 0,
+    seed: Annotated[int, seed_option("Seed: the same seed gives the same lines.")] = 0,
     wc: Annotated[bool, typer.Option("--wc", help="Also print lines, words, bytes like `wc`.")] = False,
     json_: Annotated[bool, JsonOption] = False,
 ) -> None:

@@ -8,11 +8,23 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from gymlab.envs.errors import GymlabError
-from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir
+from gymlab.agents.driving import AGENTS
+from gymlab.envs.track_racer import ACTION_PRESETS
+from gymlab.experiments.commands.common import (
+    JsonOption,
+    choice_value,
+    choices,
+    emit_json,
+    output_dir,
+    seed_option,
+)
+from gymlab.experiments.io import write_json
 from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
+
+DriverAgent = choices("DriverAgent", AGENTS)
+ActionSet = choices("ActionSet", ACTION_PRESETS)
 
 TrackArg = Annotated[
     str, typer.Argument(help="Built-in track name, random:SEED, or a DeepRacer .npy route file.")
@@ -24,26 +36,29 @@ def drive(
     track: Annotated[
         str, typer.Option(help="Built-in name, random:SEED, or a .npy route file.")
     ] = "reinvent",
-    agent: Annotated[str, typer.Option(help="pure-pursuit or greedy.")] = "pure-pursuit",
+    agent: Annotated[
+        DriverAgent, typer.Option(help="pure-pursuit (racing line, braking points) or greedy (one step).")
+    ] = "pure-pursuit",
     reward: Annotated[
         str, typer.Option(help="Built-in reward name or a .py file with reward_function.")
     ] = "progress",
     actions: Annotated[
-        str, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
+        ActionSet, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
     ] = "deepracer",
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
     episodes: Annotated[int, typer.Option(min=1, help="Number of evaluation trials.")] = 3,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the first trial.")] = 0,
+    seed: Annotated[int, seed_option("Seed of the first trial.")] = 0,
     gif: Annotated[Path | None, typer.Option(help="Save a GIF replay of the last trial here.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also save trials.json here.")] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
-    from gymlab.agents.driving import AGENTS, evaluate_trials
+    from gymlab.agents.driving import evaluate_trials
     from gymlab.envs.track_racer import TrackRacerEnv
 
-    if agent not in AGENTS:
-        raise GymlabError(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
+    agent, actions = choice_value(agent), choice_value(actions)
+    out_dir = None if out is None else output_dir(out, "track-drive")
     env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
@@ -51,10 +66,15 @@ def drive(
         from gymlab.experiments.plots.track import save_replay_gif
 
         save_replay_gif(env.track, env.trajectory, gif, title=f"{agent} on {env.track.name}")
+    config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
+              "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
+    files = {} if gif is None else {"gif": str(gif)}
+    if out_dir is not None:
+        files["trials"] = str(out_dir / "trials.json")
+    document = {"track": env.track.name, "agent": agent, "trials": trials, "files": files}
+    if out_dir is not None:
+        write_json(out_dir / "trials.json", document | {"provenance": provenance(config, seed)})
     if json:
-        config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
-                  "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
-        document = {"track": env.track.name, "agent": agent, "trials": trials}
         emit_json(document | {"provenance": provenance(config, seed)})
         return
     typer.echo(f"{agent} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
@@ -73,6 +93,8 @@ def drive(
         typer.echo(f"0/{len(trials)} laps complete")
     if gif is not None:
         typer.echo(f"replay of the last trial saved to {gif}")
+    if out_dir is not None:
+        typer.echo(f"trials saved to {files['trials']}")
 
 
 def _actions_label(env) -> str:

@@ -10,7 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gymlab.agents.routing import SOLVERS, check_solver, solve
+from gymlab.agents.routing import (
+    ALL_SOLVERS,
+    REFERENCE_SOLVERS,
+    SOLVER_LABELS,
+    SOLVERS,
+    Solution,
+    check_solver,
+    reference_installed,
+    solve,
+    strongest,
+)
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.tsp_instances import (
     HELD_KARP_LIMIT,
@@ -21,7 +31,15 @@ from gymlab.envs.tsp_instances import (
     load_instance,
     random_instance,
 )
-from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_whole
+from gymlab.experiments.commands.common import (
+    JsonOption,
+    choice_value,
+    choices,
+    emit_json,
+    output_dir,
+    parse_whole,
+    seed_option,
+)
 from gymlab.experiments.io import write_json, write_text
 from gymlab.experiments.plots.tsp import describe_gap, plot_restart_spread, plot_tours
 from gymlab.experiments.results import provenance
@@ -30,7 +48,12 @@ app = typer.Typer(no_args_is_help=True)
 
 FileArgument = typer.Argument(help="A TSPLIB .tsp file or an edge-list .csv (corp_start,corp_end,distance).")
 RandomOption = typer.Option("--random", help="Instead of a file: N random cities in the unit square.")
-SeedOption = typer.Option("--seed", help="Seed for --random cities and the random solvers (a whole number).")
+SeedOption = seed_option("Seed for --random cities and the random solvers.")
+Solver = choices("Solver", ALL_SOLVERS)
+SolverOption = typer.Option(
+    "--solver",
+    help="gymlab's nn, restarts, two-opt, exact; references lkh (LKH-3), ortools ([references] extra).",
+)
 RestartsOption = typer.Option("--restarts", help="restarts: random starts; two-opt: double-bridge kicks.")
 OpenOption = typer.Option("--open", help="Plan an open path (the book's version: no return leg).")
 OptimalOption = typer.Option("--optimal", help="The known optimal length (else optimal.json beside FILE).")
@@ -83,20 +106,24 @@ def _optimum(instance: TSPInstance, closed: bool, explicit: bool) -> float | Non
 def solve_command(
     file: Annotated[Path | None, FileArgument] = None,
     cities: Annotated[str | None, RandomOption] = None,
-    seed: Annotated[str, SeedOption] = "0",
-    solver: Annotated[str, typer.Option("--solver", help=f"One of: {', '.join(SOLVERS)}.")] = "two-opt",
+    seed: Annotated[int, SeedOption] = 0,
+    solver: Annotated[Solver, SolverOption] = "two-opt",
     restarts: Annotated[str, RestartsOption] = "20",
     open_path: Annotated[bool, OpenOption] = False,
     optimal: Annotated[str | None, OptimalOption] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also save solve.json and tour.png here.")] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Plan a tour with one solver: its length, the tour, the time, and the gap to the optimum."""
-    seed_value = _whole(seed, "--seed", 0)
-    check_solver(solver)  # before loading: a typo fails fast
-    instance = load(file, cities, seed_value, optimal)
+    solver = check_solver(choice_value(solver))  # a reference that is not installed fails fast
+    out_dir = None if out is None else output_dir(out, "tsp-solve")
+    instance = load(file, cities, seed, optimal)
     closed = not open_path
-    solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value)
+    runs = _whole(restarts, "--restarts", 1, MAX_RESTARTS)
+    solution = solve(instance, solver, closed, runs, seed)
     record = solution.record(_optimum(instance, closed, optimal is not None))
+    if out_dir is not None:
+        record["files"] = _save_solve(out_dir, instance, solution, record, file, cities, runs, seed)
     if as_json:
         emit_json(record)
         return
@@ -118,31 +145,58 @@ def solve_command(
         )
         typer.echo(f"  every run: {', '.join(f'{length:g}' for length in solution.run_lengths)}")
     typer.echo("  tour " + " → ".join(instance.label(city) for city in record["tour"]))
+    if out_dir is not None:
+        typer.echo(f"wrote {record['files']['tour']} and {record['files']['result']}")
+
+
+def _save_solve(out_dir, instance, solution: Solution, record, file, cities, runs, seed) -> dict[str, str]:
+    """``tsp solve --out``: the tour drawn (tour.png) and the record with provenance (solve.json)."""
+    row = {key: record[key] for key in ("solver", "tour", "length", "gap")} | {"closed": solution.closed}
+    figure = plot_tours(instance, [row], out_dir / "tour.png")
+    files = {"tour": str(figure), "result": str(out_dir / "solve.json")}
+    config = {"instance": instance.name, "file": None if file is None else str(file),
+              "random": None if cities is None else instance.n, "solver": solution.solver,
+              "closed": solution.closed, "restarts": runs}  # fmt: skip
+    write_json(out_dir / "solve.json", record | {"files": files, "provenance": provenance(config, seed)})
+    return files
 
 
 @app.command("compare")
 def compare_command(
     file: Annotated[Path | None, FileArgument] = None,
     cities: Annotated[str | None, RandomOption] = None,
-    seed: Annotated[str, SeedOption] = "0",
+    seed: Annotated[int, SeedOption] = 0,
     restarts: Annotated[str, RestartsOption] = "20",
     open_path: Annotated[bool, OpenOption] = False,
     optimal: Annotated[str | None, OptimalOption] = None,
+    references: Annotated[
+        bool,
+        typer.Option(
+            "--references/--no-references",
+            help="Also run the installed references, LKH-3 (lkh) and OR-Tools (ortools, 2 s).",
+        ),
+    ] = True,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Every solver on the same instance: a table, and a PNG with each tour drawn."""
-    seed_value = _whole(seed, "--seed", 0)
-    instance = load(file, cities, seed_value, optimal)
+    """Every solver on the same instance, the references labelled: a table, and a PNG of each tour."""
+    instance = load(file, cities, seed, optimal)
     closed, runs = not open_path, _whole(restarts, "--restarts", 1, MAX_RESTARTS)
     out_dir = output_dir(out, f"tsp-compare-{instance.name}")
     best_known = _optimum(instance, closed, optimal is not None)
     solvers = [name for name in SOLVERS if name != "exact" or instance.n <= HELD_KARP_LIMIT]
-    solutions = {name: solve(instance, name, closed, runs, seed_value) for name in solvers}
+    missing = [name for name in REFERENCE_SOLVERS if not reference_installed(name)]
+    if references:
+        solvers += [name for name in REFERENCE_SOLVERS if name not in missing]
+    solutions = {name: solve(instance, name, closed, runs, seed) for name in solvers}
     if "exact" in solutions and optimal is None:
         best_known = solutions["exact"].length
-    rows = [solution.record(best_known) | {"closed": closed} for solution in solutions.values()]
+    rows = [
+        solution.record(best_known) | {"closed": closed, "reference": solution.solver in REFERENCE_SOLVERS}
+        for solution in solutions.values()
+    ]
     restart_lengths = solutions["restarts"].run_lengths
+    conclusion = tsp_conclusion(solutions, best_known, missing if references else [])
 
     figure = plot_tours(instance, rows, out_dir / "tours.png")
     spread = plot_restart_spread(restart_lengths, best_known, out_dir / "restarts.png", instance.name)
@@ -161,23 +215,48 @@ def compare_command(
         "closed": closed,
         "optimal": best_known,
         "solvers": [{key: row[key] for key in row if key != "closed"} for row in rows],
+        "strongest": strongest(solutions),
+        "conclusion": conclusion,
         "restart_lengths": restart_lengths,
-        "skipped": [] if "exact" in solvers else [f"exact: more than {HELD_KARP_LIMIT} cities"],
+        "skipped": ([] if "exact" in solvers else [f"exact: more than {HELD_KARP_LIMIT} cities"])
+        + [f"{name}: not installed (pip install -e '.[references]')" for name in missing if references],
         "files": {"tours": str(figure), "restarts": str(spread), "result": str(out_dir / "compare.json")},
     }
-    write_json(out_dir / "compare.json", result | {"provenance": provenance(config, seed_value)})
+    write_json(out_dir / "compare.json", result | {"provenance": provenance(config, seed)})
     if as_json:
         emit_json(result)
         return
     table = Table(title=f"{instance.name}: {instance.n} cities, {'closed tour' if closed else 'open path'}")
-    for column in ("solver", "length", "gap", "seconds"):
-        table.add_column(column, justify="left" if column == "solver" else "right")
+    for column in ("solver", "method", "length", "gap", "seconds"):
+        table.add_column(column, justify="left" if column in ("solver", "method") else "right")
     for row in rows:
-        table.add_row(row["solver"], f"{row['length']:g}", describe_gap(row["gap"]), f"{row['seconds']:.3f}")
+        method = SOLVER_LABELS[row["solver"]] + (" (reference)" if row["reference"] else "")
+        table.add_row(
+            row["solver"], method, f"{row['length']:g}", describe_gap(row["gap"]), f"{row['seconds']:.3f}"
+        )
     Console().print(table)
     for note in result["skipped"]:
         typer.echo(f"skipped {note}")
+    typer.echo(conclusion)
     typer.echo(f"wrote {figure}, {spread} and {out_dir / 'compare.json'}")
+
+
+def tsp_conclusion(solutions: dict[str, Solution], optimum: float | None, missing: list[str]) -> str:
+    """One sentence naming the strongest solver present and how far gymlab's best heuristic is
+    from it (or from the optimum, when known); it says which references were not installed."""
+    top = strongest(solutions)
+    best = solutions[top]
+    kind = "reference, " if top in REFERENCE_SOLVERS else ""
+    where = "" if optimum is None else f", {100 * (best.length / optimum - 1):+.1f} % from the optimum"
+    text = f"Strongest solver present: {top} ({kind}{SOLVER_LABELS[top]}), length {best.length:g}{where}."
+    heuristics = [name for name in ("two-opt", "restarts", "nn") if name in solutions]
+    if heuristics and top not in heuristics:
+        ours = min(heuristics, key=lambda name: solutions[name].length)
+        behind = 100 * (solutions[ours].length / best.length - 1)
+        text += f" gymlab's best heuristic, {ours}, is {behind:+.1f} % against it."
+    if missing:
+        text += f" Not installed: {', '.join(missing)} (pip install -e '.[references]')."
+    return text
 
 
 @app.command("download")

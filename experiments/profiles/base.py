@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
 
 from gymlab.agents.base import Agent
+from gymlab.envs import PRESETS, preset_id
 from gymlab.envs.errors import GymlabError
 
 __all__ = [
@@ -169,8 +170,15 @@ def generic_profile(env_id: str) -> EnvProfile:
 
 
 def profile_for(env_id: str) -> EnvProfile:
-    """The profile of a full env id (a generic one for envs gymlab does not know)."""
-    return _PROFILES.get(env_id) or generic_profile(env_id)
+    """The profile of a full env id: its own, its base env's for a preset id
+    (``gymlab/TrackRacer-racing-v0``), else a generic one (an env gymlab does not know)."""
+    if env_id in _PROFILES:
+        return _PROFILES[env_id]
+    for profile in _PROFILES.values():
+        for preset in PRESETS.get(profile.short, {}):
+            if preset_id(profile.env_id, preset) == env_id:
+                return replace(profile, env_id=env_id, short=f"{profile.short}-{preset}")
+    return generic_profile(env_id)
 
 
 def resolve_env_id(name: str) -> str:
