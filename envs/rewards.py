@@ -527,7 +527,9 @@ def check_reward_function(
 
 
 def duration(seconds: float) -> str:
-    """A time for people: 0.5 → '500 ms', 3e-6 → '3.0 µs'."""
+    """A time for people: 0.5 → '500 ms', 3e-6 → '3 µs', 98200 → '27.3 h'."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:,.3g} h"
     if seconds >= 1:
         return f"{seconds:.3g} s"
     if seconds >= 1e-3:

@@ -10,7 +10,7 @@ import typer
 
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.limits import LIMITS, check_count
-from gymlab.envs.rewards import DEFAULT_TIMEOUT, duration as _duration
+from gymlab.envs.rewards import DEFAULT_TIMEOUT, duration
 from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir
 from gymlab.experiments.results import provenance
 
@@ -46,6 +46,7 @@ def drive(
 
     if agent not in AGENTS:
         raise GymlabError(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
+    check_count("--episodes", episodes, LIMITS["episodes"])
     env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
@@ -146,8 +147,8 @@ def check_reward(
         if not problems:
             typer.echo(f"{name}: clean — a float in [-1e5, 1e5] in every sampled situation")
         typer.echo(
-            f"call time: mean {_duration(report.mean_seconds)}, worst {_duration(report.worst_seconds)} over "
-            f"{report.checked:,} calls; a {steps:,}-step training run spends ≈ {_duration(spent)} in the reward"
+            f"call time: mean {duration(report.mean_seconds)}, worst {duration(report.worst_seconds)} over "
+            f"{report.checked:,} calls; a {steps:,}-step training run spends ≈ {duration(spent)} in the reward"
         )
     if problems:
         typer.echo(
