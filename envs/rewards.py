@@ -360,23 +360,32 @@ class GuardedCall:
         self.started = started = _clock()
         stdout, sys.stdout = sys.stdout, sys.stderr
         try:
-            return self.function(argument)
+            value = self.function(argument)
         except BaseException as error:
-            raise self._failure(error, started) from None
+            raise self._failure(error, started, argument) from None
         finally:
             sys.stdout = stdout
             self.started = None
+        if value.__class__ is float and -REWARD_LIMIT <= value <= REWARD_LIMIT:  # fast path (NaN fails)
+            return value
+        return self._checked(value, argument)
 
-    def _failure(self, error: BaseException, started: float) -> BaseException:
+    def _checked(self, value: Any, argument: Any) -> Any:
+        """The value to return (the import's None unchanged); :class:`GuardedReward` checks it."""
+        return value
+
+    def _failure(self, error: BaseException, started: float, argument: Any) -> BaseException:
         """The one-line error for what the code did (or the original error for a real Ctrl-C)."""
         name = type(error).__name__
         if self.expired == started:
-            detail = f"took longer than {self.limit:g} s and was stopped"
-            hint = self.slow_hint
-            return RewardError(f"{self.what} {detail}; {hint}", "timeout", detail, hint)
-        if isinstance(error, KeyboardInterrupt) and not _raised_by_code(error):
+            detail, kind, hint = (
+                f"took longer than {self.limit:g} s and was stopped",
+                "timeout",
+                self.slow_hint,
+            )
+        elif isinstance(error, KeyboardInterrupt) and not _raised_by_code(error):
             return error  # a real Ctrl-C: let it interrupt
-        if isinstance(error, SystemExit):
+        elif isinstance(error, SystemExit):
             detail, kind = f"called sys.exit({error.code!r})", "exited"
             hint = "reward code must return a float, never exit"
         else:
@@ -388,6 +397,9 @@ class GuardedCall:
             )
             if isinstance(error, SyntaxError):
                 detail += f" (line {error.lineno})"
+        return self._error(detail, kind, hint, argument)
+
+    def _error(self, detail: str, kind: str, hint: str, argument: Any) -> RewardError:
         return RewardError(f"{self.what} {detail}; {hint}", kind, detail, hint)
 
 
@@ -408,20 +420,15 @@ class GuardedReward(GuardedCall):
         hint = "make it faster, or raise the limit (env argument reward_timeout, check-reward --timeout)"
         super().__init__(function, f"reward function {self.name}", check_timeout(timeout), hint)
 
-    def __call__(self, params: dict) -> float:
-        try:
-            value = GuardedCall.__call__(self, params)
-        except RewardError as error:
-            message = f"{error} — params: {describe_params(params)}"
-            raise RewardError(message, error.kind, error.detail, error.hint) from None
-        if value.__class__ is float and -REWARD_LIMIT <= value <= REWARD_LIMIT:  # fast path (NaN fails)
-            return value
+    def _checked(self, value: Any, params: dict) -> float:
         problem = reward_problem(value)
         if problem:
-            hint = "return a float in [-1e5, 1e5]"
-            message = f"{self.what} {problem[1]}; {hint} — params: {describe_params(params)}"
-            raise RewardError(message, problem[0], problem[1], hint)
+            raise self._error(problem[1], problem[0], "return a float in [-1e5, 1e5]", params)
         return float(value)
+
+    def _error(self, detail: str, kind: str, hint: str, params: dict) -> RewardError:
+        message = f"{self.what} {detail}; {hint} — params: {describe_params(params)}"
+        return RewardError(message, kind, detail, hint)
 
 
 def reward_problem(value: Any) -> tuple[str, str] | None:
