@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
+import numbers
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,7 @@ from torch import nn
 
 from gymlab.agents.base import Agent
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.limits import LIMITS
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def model_kwargs(algo: Algorithm, settings: dict[str, Any]) -> dict[str, Any]:
     ``lin_3e-4`` becomes a linear schedule 3e-4 → 0 over training; a ``policy_kwargs``
     string ``"dict(net_arch=[64, 64])"`` is read by :func:`parse_python_dict`.
     """
+    settings = validate_hyperparams(algo, settings)
     kwargs = {key: value for key, value in settings.items() if key not in RUNNER_KEYS}
     kwargs.setdefault("policy", "MlpPolicy")
     for key in _SCHEDULED:
@@ -120,13 +124,6 @@ def model_kwargs(algo: Algorithm, settings: dict[str, Any]) -> dict[str, Any]:
         kwargs["policy_kwargs"] = parse_python_dict(kwargs["policy_kwargs"], "policy_kwargs")
     if "policy_kwargs" in kwargs:
         kwargs["policy_kwargs"] = _with_activation(kwargs["policy_kwargs"])
-    accepted = set(inspect.signature(algo.cls.__init__).parameters) - {"self", "env"}
-    unknown = sorted(set(kwargs) - accepted)
-    if unknown:
-        raise GymlabError(
-            f"{algo.name} has no hyperparameter {', '.join(map(repr, unknown))}; "
-            f"fix the YAML or --set (see the {algo.cls.__name__} docs for its arguments)"
-        )
     return kwargs
 
 
@@ -194,6 +191,208 @@ def _with_activation(policy_kwargs: Any) -> dict[str, Any]:
             raise GymlabError(f"unknown activation_fn {name!r}; choose one of: {', '.join(_ACTIVATIONS)}")
         result["activation_fn"] = _ACTIVATIONS[full]
     return result
+
+
+# --- the hyperparameter schema: types and ranges, checked before anything trains ---------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one hyperparameter accepts: a number in an interval (``integer``: a whole number),
+    optionally ``lin_<x>`` (a schedule), ``None``, or a bool (``boolean``); ``text`` says it."""
+
+    text: str
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    integer: bool = False
+    schedule: bool = False
+    none: bool = False
+    boolean: bool = False
+
+    def check(self, key: str, value: Any) -> Any:
+        """``value`` checked and normalised (``256.0`` → ``256``), or a one-line error."""
+        if value is None and self.none:
+            return None
+        if self.boolean:
+            if isinstance(value, bool):
+                return value
+            raise GymlabError(f"{key} must be true or false, got {value!r}")
+        number = value
+        if self.schedule and isinstance(value, str) and value.startswith("lin_"):
+            number = _float_or_none(value[4:])  # lin_<start>: the start must be in range
+        if isinstance(number, bool) or not isinstance(number, numbers.Real) or not math.isfinite(number):
+            raise GymlabError(f"{key} must be {self.text}, got {value!r}")
+        inside = (self.low < number if self.low_open else self.low <= number) and number <= self.high
+        if not inside or (self.integer and number != int(number)):
+            raise GymlabError(f"{key} must be {self.text}, got {value!r}")
+        if number is not value:
+            return value
+        return int(value) if self.integer else value
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_POSITIVE = Rule("a positive number", 0, low_open=True)
+_SCHEDULE = Rule(
+    "a positive number or lin_<positive number> (e.g. lin_3e-4)", 0, low_open=True, schedule=True
+)
+_FRACTION = Rule("a number in [0, 1]", 0, 1)
+_COUNT = Rule("a whole number ≥ 1", 1, integer=True)
+_BOOL = Rule("true or false", boolean=True)
+HYPERPARAMETERS: dict[str, Rule] = {
+    "n_timesteps": Rule(f"a number of steps from 1 to {LIMITS['steps']:,}", 1, LIMITS["steps"]),
+    "n_envs": Rule("a whole number from 1 to 64", 1, 64, integer=True),
+    "learning_rate": _SCHEDULE,
+    "clip_range": _SCHEDULE,
+    "clip_range_vf": Rule(
+        "a positive number, lin_<positive number> or null", 0, low_open=True, schedule=True, none=True
+    ),
+    "gamma": Rule("a discount in (0, 1], e.g. 0.99", 0, 1, low_open=True),
+    "gae_lambda": _FRACTION,
+    "n_steps": _COUNT,
+    "batch_size": _COUNT,
+    "n_epochs": _COUNT,
+    "ent_coef": Rule("a number ≥ 0", 0),
+    "vf_coef": Rule("a number ≥ 0", 0),
+    "max_grad_norm": _POSITIVE,
+    "target_kl": Rule("a positive number or null", 0, low_open=True, none=True),
+    "normalize_advantage": _BOOL,
+    "use_sde": _BOOL,
+    "use_sde_at_warmup": _BOOL,
+    "use_rms_prop": _BOOL,
+    "optimize_memory_usage": _BOOL,
+    "sde_sample_freq": Rule("a whole number ≥ -1", -1, integer=True),
+    "rms_prop_eps": _POSITIVE,
+    "buffer_size": Rule("a whole number from 1 to 10,000,000", 1, 10_000_000, integer=True),
+    "learning_starts": Rule("a whole number ≥ 0", 0, integer=True),
+    "tau": Rule("a number in (0, 1]", 0, 1, low_open=True),
+    "gradient_steps": Rule("a whole number ≥ 1, or -1 (as many as env steps)", -1, integer=True),
+    "target_update_interval": _COUNT,
+    "exploration_fraction": _FRACTION,
+    "exploration_initial_eps": _FRACTION,
+    "exploration_final_eps": _FRACTION,
+    "stats_window_size": _COUNT,
+}
+# Set by gymlab itself, or class-valued (not expressible in YAML / --set).
+_NOT_SETTABLE = {
+    "env": "gymlab makes the env",
+    "seed": "use --seed",
+    "tensorboard_log": "use --tensorboard",
+    "_init_setup_model": "internal to SB3",
+    "verbose": "gymlab shows its own progress",
+    "rollout_buffer_class": "it takes a class",
+    "replay_buffer_class": "it takes a class",
+    "action_noise": "it takes an object",
+}
+
+
+def validate_hyperparams(algo: str | Algorithm, settings: dict[str, Any]) -> dict[str, Any]:
+    """Every setting of ``algo`` checked against one schema; the settings back, normalised.
+
+    Checked (one-line :class:`GymlabError` each): the ranges of :data:`HYPERPARAMETERS`
+    (SB3's own constraints: 0 < gamma ≤ 1, batch_size ≥ 1, positive learning-rate
+    schedules …), ``n_steps × n_envs > 1`` where PPO normalises advantages (and PPO's
+    batch_size > 1), known ``policy`` names, ``policy_kwargs`` (``net_arch`` of positive
+    ints, a known ``activation_fn``), ``ent_coef`` (SAC also ``auto``/``auto_<x>``),
+    ``train_freq``, ``env_kwargs`` a mapping, ``env_wrapper`` a name, and keys the
+    algorithm does not have.
+    """
+    algo = algo if isinstance(algo, Algorithm) else algorithm(algo)
+    if not isinstance(settings, dict):
+        raise GymlabError(f"{algo.name} settings must be a mapping of name → value, got {settings!r}")
+    accepted = set(inspect.signature(algo.cls.__init__).parameters) - {"self"}
+    result: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in _NOT_SETTABLE:
+            raise GymlabError(f"{key} cannot be set in the YAML or --set ({_NOT_SETTABLE[key]})")
+        if key not in accepted and key not in RUNNER_KEYS:
+            raise GymlabError(
+                f"{algo.name} has no hyperparameter {key!r}; fix the YAML or --set "
+                f"(see the {algo.cls.__name__} docs for its arguments)"
+            )
+        result[key] = _check_setting(algo, key, value)
+    _check_rollout(algo, result)
+    return result
+
+
+def _check_setting(algo: Algorithm, key: str, value: Any) -> Any:
+    if key == "ent_coef" and algo.name == "sac" and isinstance(value, str):
+        if value == "auto" or (value.startswith("auto_") and (_float_or_none(value[5:]) or 0) > 0):
+            return value
+        raise GymlabError(f"ent_coef must be a number ≥ 0, auto or auto_<positive number>, got {value!r}")
+    if key in HYPERPARAMETERS:
+        return HYPERPARAMETERS[key].check(key, value)
+    if key == "policy":
+        if value not in algo.cls.policy_aliases:
+            raise GymlabError(
+                f"unknown policy {value!r}; choose one of: {', '.join(algo.cls.policy_aliases)}"
+            )
+        return value
+    if key == "policy_kwargs":
+        parsed = parse_python_dict(value, "policy_kwargs") if isinstance(value, str) else value
+        _check_net_arch(_with_activation(parsed).get("net_arch"))
+        return value
+    if key == "env_kwargs":
+        if not isinstance(value, dict):
+            raise GymlabError(
+                f"env_kwargs must be a mapping of env arguments, e.g. {{n_cities: 10}}; got {value!r}"
+            )
+        return value
+    if key == "env_wrapper":
+        if value is not None and not isinstance(value, str):
+            raise GymlabError(f"env_wrapper must be a dotted class name, got {value!r}")
+        return value
+    if key == "train_freq":
+        return _check_train_freq(value)
+    return value
+
+
+def _check_net_arch(net_arch: Any) -> None:
+    """SB3's net_arch: a list of layer sizes, or a dict of them (pi/vf, or qf)."""
+    layers = net_arch.values() if isinstance(net_arch, dict) else [net_arch]
+    for sizes in layers:
+        if sizes is None:
+            continue
+        if not isinstance(sizes, list | tuple) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 65_536 for n in sizes
+        ):
+            raise GymlabError(
+                f"net_arch must list positive layer sizes, e.g. [64, 64] or dict(pi=[64], vf=[64]); got {net_arch!r}"
+            )
+
+
+def _check_train_freq(value: Any) -> Any:
+    if isinstance(value, list | tuple) and len(value) == 2 and value[1] in ("step", "episode"):
+        return [_COUNT.check("train_freq", value[0]), value[1]]
+    if isinstance(value, list | tuple):
+        raise GymlabError(f"train_freq must be a whole number ≥ 1 or [n, step|episode], got {value!r}")
+    return _COUNT.check("train_freq", value)
+
+
+def _check_rollout(algo: Algorithm, settings: dict[str, Any]) -> None:
+    """On-policy rollouts: PPO normalises advantages over n_steps × n_envs samples (needs > 1)."""
+    parameters = inspect.signature(algo.cls.__init__).parameters
+    if "n_epochs" not in parameters and "rms_prop_eps" not in parameters:
+        return  # off-policy: n_steps is the n-step return, any count ≥ 1 works
+    default = parameters["normalize_advantage"].default
+    if not settings.get("normalize_advantage", default):
+        return
+    n_steps = settings.get("n_steps", parameters["n_steps"].default)
+    n_envs = settings.get("n_envs", 1)
+    if n_steps * n_envs <= 1:
+        raise GymlabError(
+            f"n_steps × n_envs must be > 1 to normalise advantages (got {n_steps} × {n_envs}); raise n_steps"
+        )
+    if "batch_size" in parameters and settings.get("batch_size", parameters["batch_size"].default) <= 1:
+        raise GymlabError(
+            f"{algo.name} needs batch_size > 1 to normalise advantages; got {settings['batch_size']}"
+        )
 
 
 # --- the agent --------------------------------------------------------------------------------

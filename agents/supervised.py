@@ -77,6 +77,8 @@ def fit_gradient_descent(
     """
     X, y = _check_xy(X, y)
     check_learning_rate(lr)
+    if max_steps < 1:
+        raise GymlabError(f"max steps must be at least 1 (got {max_steps})")
     x_scaler = Scaler.fit(X) if scale else Scaler(np.zeros(X.shape[1]), np.ones(X.shape[1]))
     y_mean, y_sd = (y.mean(), y.std() or 1.0) if scale else (0.0, 1.0)
     Z, t = x_scaler.transform(X), (y - y_mean) / y_sd
@@ -139,4 +141,11 @@ def _check_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise GymlabError(f"need at least {X.shape[1] + 1} rows to fit a line (got {len(X)})")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise GymlabError("the data has missing or infinite values: drop those rows first")
+    constant = [j for j in range(X.shape[1]) if np.ptp(X[:, j]) == 0]
+    if constant:
+        which = f" in feature {constant[0] + 1}" if X.shape[1] > 1 else ""
+        raise GymlabError(
+            f"all {len(X)} rows have the same x{which} ({X[0, constant[0]]:g}), so no single line fits best: "
+            "give data whose x varies"
+        )
     return X, y

@@ -174,6 +174,12 @@ class QLearningAgent(Agent):
             agent.q = {_from_json_key(state): np.array(row, dtype=float) for state, row in rows}
         except (KeyError, TypeError, ValueError) as error:
             raise GymlabError(f"{path} is a damaged Q-table file ({error!r}); save the agent again") from None
+        for state, row in agent.q.items():
+            if row.shape != (agent.n_actions,) or not np.all(np.isfinite(row)):
+                raise GymlabError(
+                    f"{path} is a damaged Q-table file: state {state!r} has Q-values {row.tolist()!r:.80} "
+                    f"(need {agent.n_actions} finite numbers); train the agent again"
+                )
         return agent
 
 

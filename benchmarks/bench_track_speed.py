@@ -4,7 +4,9 @@ Both environments are stepped the same way in the same run (``gymnasium.make`` w
 pre-drawn random actions, ``reset`` whenever an episode ends), so the ratio is fair on a
 noisy shared machine. TrackRacer's step includes the car physics, locating the car on the
 track, DeepRacer's ``params`` dict, the reward call (the default ``progress`` reward) and the
-observation. Random actions end episodes often, so resets are part of the measurement.
+observation. Random actions end episodes often, so resets are part of the measurement. Every
+reward runs under the reward guard (containment, stdout redirect, 1 s per-call limit); the
+last configuration loads the reward from a ``.py`` file, as a learner's would be.
 
 Target: at least 0.3× CartPole's rate in every configuration. Exit code 1 if missed.
 
@@ -14,7 +16,9 @@ Run: ``.venv/bin/python benchmarks/bench_track_speed.py [--steps 200000] [--repe
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +26,7 @@ import gymnasium as gym
 import numpy as np
 
 from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from gymlab.envs.rewards import follow_center_line
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,6 +66,10 @@ def main() -> int:
         "TrackRacer-v0 continuous=True": {"continuous": True},
         "TrackRacer-v0 reward=follow_center_line": {"reward": "follow_center_line"},
     }
+    reward_file = Path(tempfile.mkdtemp()) / "my_reward.py"
+    source = inspect.getsource(follow_center_line).replace("def follow_center_line", "def reward_function")
+    reward_file.write_text(source)
+    configurations["TrackRacer-v0 reward=my_reward.py (a file)"] = {"reward": str(reward_file)}
     ratios = []
     for label, kwargs in configurations.items():
         rate = steps_per_second("gymlab/TrackRacer-v0", args.steps, args.repeats, **kwargs)

@@ -31,9 +31,26 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         write(tmp)
         tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
+    except OSError as error:
+        raise public_error(error, tmp, path) from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def public_error(error: OSError, temporary: Path, final: Path) -> OSError:
+    """``error`` naming ``final`` where it named the hidden ``temporary`` file or folder.
+
+    Atomic writes work on a hidden sibling (``.name.x7k2.tsp``, ``.partial-…``); a failure
+    should name the path the user gave, not that internal name.
+    """
+    names = {str(temporary), os.fspath(temporary)}
+    if str(error.filename) in names or str(error.filename2) in names:
+        reason = error.strerror or type(error).__name__
+        if final.is_dir():
+            reason = f"{reason} ({final} is a folder; give a file path)"
+        return OSError(error.errno, reason, str(final))
+    return error
 
 
 def read_text(path: str | Path, fix: str) -> str:

@@ -21,10 +21,19 @@ the function raises, returns NaN or infinity, a non-number, or a value outside �
 
 from __future__ import annotations
 
+import ctypes
+import dis
 import hashlib
 import importlib.util
 import math
 import numbers
+import os
+import signal
+import sys
+import threading
+import time
+import weakref
+from _thread import get_ident as _get_ident
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +42,10 @@ from gymlab.envs.errors import GymlabError
 
 RewardFunction = Callable[[dict[str, Any]], float]
 REWARD_LIMIT = 1e5
+DEFAULT_TIMEOUT = 1.0  # s per reward call (env argument reward_timeout); DeepRacer's validator allows 5 s
+IMPORT_TIMEOUT = 10.0  # s to import a reward file
+CHECK_BUDGET = 30.0  # s check_reward_function spends at most before it reports "slow"
+_clock = time.perf_counter
 
 
 # -- the AWS developer guide's examples (unchanged logic) --------------------------------
@@ -159,10 +172,15 @@ def reward_name(function: Any) -> str:
 _LOADED: dict[tuple[str, str], tuple[RewardFunction, str]] = {}  # (file, content hash) → loaded
 
 
-def load_reward_file(path: str | Path) -> tuple[RewardFunction, str]:
-    """Import ``reward_function`` from a DeepRacer-style ``.py`` file — once per process and
-    content: every env of a run shares it (so module-level state in the file is shared too),
-    and an edited file is imported afresh."""
+def load_reward_file(path: str | Path, timeout: float | None = IMPORT_TIMEOUT) -> tuple[RewardFunction, str]:
+    """Import ``reward_function`` from a DeepRacer-style ``.py`` file, contained like a call —
+    once per process and content: every env of a run shares it (module-level state in the file
+    is shared too), and an edited file is imported afresh.
+
+    The import runs under the same guard as every reward call (:class:`GuardedCall`):
+    ``sys.exit``, ``KeyboardInterrupt`` or any exception at import time, or an import that
+    takes longer than ``timeout`` seconds, is one line naming the file; ``print`` goes to stderr.
+    """
     path = Path(path)
     if not path.is_file():
         raise GymlabError(
@@ -170,20 +188,22 @@ def load_reward_file(path: str | Path) -> tuple[RewardFunction, str]:
         )
     key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
     if key not in _LOADED:
-        _LOADED[key] = _import_reward_file(path)
+        _LOADED[key] = _import_reward_file(path, timeout)
     return _LOADED[key]
 
 
-def _import_reward_file(path: Path) -> tuple[RewardFunction, str]:
+def _import_reward_file(path: Path, timeout: float | None) -> tuple[RewardFunction, str]:
     spec = importlib.util.spec_from_file_location(f"gymlab_reward_{path.stem}", path)
     if spec is None or spec.loader is None:
         raise GymlabError(f"cannot import {path.name}; a reward file must be a Python .py file")
     module = importlib.util.module_from_spec(spec)
+    importer = GuardedCall(
+        spec.loader.exec_module, f"importing {path.name}", timeout, "move slow work out of the module level"
+    )
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:  # the learner's file: report any failure in one line
-        where = f" (line {error.lineno})" if isinstance(error, SyntaxError) else ""
-        raise GymlabError(f"cannot load {path.name}: {type(error).__name__}: {error}{where}") from None
+        importer(module)
+    except RewardError as error:
+        raise GymlabError(f"cannot load {path.name}: {error.detail}; {error.hint}") from None
     function = getattr(module, "reward_function", None)
     if function is None:
         raise GymlabError(
@@ -196,7 +216,231 @@ def _import_reward_file(path: Path) -> tuple[RewardFunction, str]:
     return function, f"{path.name}:reward_function"
 
 
-# -- the guard ------------------------------------------------------------------------
+# -- containing the learner's code ---------------------------------------------------------
+#
+# Mechanism, chosen for a per-call cost of a few attribute writes: a guarded call publishes
+# when it started and in which thread; one daemon watchdog thread per process looks every
+# 50 ms for a call older than its limit and raises RewardTimeout in that thread through
+# CPython's PyThreadState_SetAsyncExc (it lands at the next bytecode, so pure-Python loops
+# stop). A call still running after a second limit in the main thread is blocked in C
+# (time.sleep, input()); it also gets SIGINT, which interrupts the system call.
+# Alternatives measured or weighed: signal.setitimer is exact but costs two system calls per
+# step (≈ 3 µs here, over 10 % of a step) and works in the main thread only; a subprocess per
+# call costs milliseconds. Limits: code blocked in C outside the main thread is stopped when
+# the C call returns; os._exit() ends the process and cannot be contained in-process.
+
+_RAISE = dis.opmap["RAISE_VARARGS"]
+
+
+class RewardError(GymlabError):
+    """A reward function (or its import) failed; ``kind`` groups problems in the checker.
+
+    ``kind``: ``raised X``, ``exited``, ``timeout``, ``nan``, ``infinite``, ``not a number``
+    or ``out of range``; ``detail``: what happened (no params); ``hint``: how to fix it.
+    """
+
+    def __init__(self, message: str, kind: str = "", detail: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.kind, self.detail, self.hint = kind, detail, hint
+
+
+class RewardTimeout(GymlabError):
+    """Raised asynchronously by the watchdog in a thread whose guarded call ran past its limit."""
+
+    def __str__(self) -> str:
+        if self.args:
+            return str(self.args[0])
+        return "a reward function ran longer than its time limit; make it faster or raise reward_timeout"
+
+
+class _Watchdog:
+    """One daemon thread per process that stops guarded calls running past their limit."""
+
+    TICK = 0.05  # s between looks: a call is stopped within its limit + TICK
+
+    def __init__(self) -> None:
+        self.watched: weakref.WeakSet = weakref.WeakSet()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def watch(self, guard: GuardedCall) -> None:
+        with self.lock:
+            self.watched.add(guard)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="gymlab-reward-watchdog", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            with self.lock:
+                guards = list(self.watched)
+                if not guards:
+                    self.thread = None
+                    return
+            now = _clock()
+            for guard in guards:
+                started = guard.started
+                if started is None or now - started <= guard.limit:
+                    continue
+                if guard.expired != started:  # first look past the limit: stop the Python code
+                    guard.expired = started
+                    _raise_in(guard.thread, RewardTimeout)
+                elif guard.escalated != started and now - started > 2 * guard.limit + 2 * self.TICK:
+                    guard.escalated = started  # still running: blocked in C, interrupt the call
+                    _interrupt_blocked(guard.thread)
+
+    def after_fork(self) -> None:
+        """In a forked child the thread is gone and the lock may be held: start afresh."""
+        self.lock = threading.Lock()
+        self.thread = None
+        guards = list(self.watched)
+        if guards:
+            self.watch(guards[0])
+
+
+_WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.after_fork)
+
+
+def _raise_in(thread: int, exception: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception))
+
+
+def _interrupt_blocked(thread: int) -> None:
+    """SIGINT to the main thread (only if Ctrl-C still raises KeyboardInterrupt there)."""
+    main = threading.main_thread().ident
+    if thread == main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)  # one exception, not two
+        signal.pthread_kill(thread, signal.SIGINT)
+
+
+def _raised_by_code(error: BaseException) -> bool:
+    """True when a ``raise`` statement threw ``error`` (not a signal, such as a real Ctrl-C)."""
+    tb = error.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code.co_code
+    return 0 <= tb.tb_lasti < len(code) and code[tb.tb_lasti] == _RAISE
+
+
+def check_timeout(value: Any, what: str = "reward_timeout") -> float | None:
+    """A time limit in seconds: a positive number, or None / 0 for no limit."""
+    if value is None or (isinstance(value, numbers.Real) and not isinstance(value, bool) and value == 0):
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < math.inf:
+        raise GymlabError(f"{what} must be a positive number of seconds (or 0 for no limit), got {value!r}")
+    return float(value)
+
+
+class GuardedCall:
+    """Runs the learner's code contained, like DeepRacer's validator.
+
+    * ``SystemExit``, a ``KeyboardInterrupt`` raised by the code and any other exception
+      become a :class:`RewardError` naming ``what`` (a real Ctrl-C still interrupts);
+    * ``print`` (anything written to ``sys.stdout``) goes to stderr, so a ``--json``
+      document stays alone on stdout;
+    * a call longer than ``limit`` seconds is stopped (the watchdog above); ``None``: no limit.
+      ``slow_hint`` completes the error line of a call past the limit.
+    """
+
+    __slots__ = (
+        "function",
+        "what",
+        "limit",
+        "slow_hint",
+        "started",
+        "thread",
+        "expired",
+        "escalated",
+        "__weakref__",
+    )
+
+    def __init__(self, function: Callable, what: str, limit: float | None, slow_hint: str) -> None:
+        self.function, self.what, self.slow_hint = function, what, slow_hint
+        self.limit = check_timeout(limit, "time limit")
+        self.started: float | None = None  # perf_counter() at the start of the running call
+        self.thread = 0
+        self.expired = self.escalated = None  # start time of the call the watchdog stopped
+        if self.limit is not None:
+            _WATCHDOG.watch(self)
+
+    def __call__(self, argument: Any) -> Any:
+        self.thread = _get_ident()
+        self.started = started = _clock()
+        stdout, sys.stdout = sys.stdout, sys.stderr
+        try:
+            value = self.function(argument)
+        except BaseException as error:
+            raise self._failure(error, started, argument) from None
+        finally:
+            sys.stdout = stdout
+            self.started = None
+        if value.__class__ is float and -REWARD_LIMIT <= value <= REWARD_LIMIT:  # fast path (NaN fails)
+            return value
+        return self._checked(value, argument)
+
+    def _checked(self, value: Any, argument: Any) -> Any:
+        """The value to return (the import's None unchanged); :class:`GuardedReward` checks it."""
+        return value
+
+    def _failure(self, error: BaseException, started: float, argument: Any) -> BaseException:
+        """The one-line error for what the code did (or the original error for a real Ctrl-C)."""
+        name = type(error).__name__
+        if self.expired == started:
+            detail, kind, hint = (
+                f"took longer than {self.limit:g} s and was stopped",
+                "timeout",
+                self.slow_hint,
+            )
+        elif isinstance(error, KeyboardInterrupt) and not _raised_by_code(error):
+            return error  # a real Ctrl-C: let it interrupt
+        elif isinstance(error, SystemExit):
+            detail, kind = f"called sys.exit({error.code!r})", "exited"
+            hint = "reward code must return a float, never exit"
+        else:
+            text = " ".join(str(error).split())
+            detail, kind, hint = (
+                f"raised {name}" + (f": {text}" if text else ""),
+                f"raised {name}",
+                "fix the code",
+            )
+            if isinstance(error, SyntaxError):
+                detail += f" (line {error.lineno})"
+        return self._error(detail, kind, hint, argument)
+
+    def _error(self, detail: str, kind: str, hint: str, argument: Any) -> RewardError:
+        return RewardError(f"{self.what} {detail}; {hint}", kind, detail, hint)
+
+
+class GuardedReward(GuardedCall):
+    """Calls a reward function contained (:class:`GuardedCall`) and checks its value.
+
+    A bad value (NaN, infinity, a non-number, outside ±1e5) or any failure stops with a
+    one-line :class:`RewardError` naming the function and showing the ``params`` that
+    triggered it. ``timeout``: seconds per call (default 1 s; None or 0: no limit).
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(
+        self, function: RewardFunction, name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> None:
+        self.name = name or reward_name(function)
+        hint = "make it faster, or raise the limit (env argument reward_timeout, check-reward --timeout)"
+        super().__init__(function, f"reward function {self.name}", check_timeout(timeout), hint)
+
+    def _checked(self, value: Any, params: dict) -> float:
+        problem = reward_problem(value)
+        if problem:
+            raise self._error(problem[1], problem[0], "return a float in [-1e5, 1e5]", params)
+        return float(value)
+
+    def _error(self, detail: str, kind: str, hint: str, params: dict) -> RewardError:
+        message = f"{self.what} {detail}; {hint} — params: {describe_params(params)}"
+        return RewardError(message, kind, detail, hint)
 
 
 def reward_problem(value: Any) -> tuple[str, str] | None:
@@ -227,33 +471,12 @@ def describe_params(params: dict) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-class GuardedReward:
-    """Calls a reward function and stops with a :class:`GymlabError` on a bad result.
-
-    The error names the function and shows the ``params`` that triggered it.
-    """
-
-    __slots__ = ("function", "name")
-
-    def __init__(self, function: RewardFunction, name: str | None = None) -> None:
-        self.function = function
-        self.name = name or reward_name(function)
-
-    def __call__(self, params: dict) -> float:
-        try:
-            value = self.function(params)
-        except Exception as error:  # any failure of the learner's code becomes one line
-            raise GymlabError(
-                f"reward function {self.name} raised {type(error).__name__}: {error} — params: {describe_params(params)}"
-            ) from None
-        if value.__class__ is float and -REWARD_LIMIT <= value <= REWARD_LIMIT:  # fast path (NaN fails)
-            return value
-        problem = reward_problem(value)
-        if problem:
-            raise GymlabError(
-                f"reward function {self.name} {problem[1]}; return a float in [-1e5, 1e5] — params: {describe_params(params)}"
-            )
-        return float(value)
-
-
-# -- checking a function before training -------------------------------------------------
+def duration(seconds: float) -> str:
+    """A time for people: 0.5 → '500 ms', 3e-6 → '3 µs', 98200 → '27.3 h'."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:,.3g} h"
+    if seconds >= 1:
+        return f"{seconds:.3g} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds * 1e6:.3g} µs"

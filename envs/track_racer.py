@@ -12,7 +12,7 @@ from gymnasium import spaces
 
 from gymlab.envs.car import Car, CarSpec
 from gymlab.envs.errors import GymlabError
-from gymlab.envs.rewards import DEFAULT_REWARD, GuardedReward, RewardFunction, resolve_reward
+from gymlab.envs.rewards import DEFAULT_REWARD, DEFAULT_TIMEOUT, GuardedReward, RewardFunction, resolve_reward
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 
 STEERING_LEVELS = (-30.0, -15.0, 0.0, 15.0, 30.0)
@@ -97,7 +97,10 @@ class TrackRacerEnv(gym.Env):
     ``reverse`` (drive the track the other way), ``reward`` (callable, built-in name or
     ``.py`` path), ``actions``, ``continuous``, ``start``, ``max_steps`` (default 1500 =
     100 s), ``car`` (:class:`~gymlab.envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
-    ``"human"``).
+    ``"human"``), ``reward_timeout`` (seconds a reward call may take, default 1; ``None`` or 0:
+    no limit). The reward function runs contained: an exception, ``sys.exit``, a raised
+    ``KeyboardInterrupt`` or a call past the time limit stops the episode with one line naming
+    the function, and its ``print`` output goes to stderr.
     """
 
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 15}
@@ -113,12 +116,13 @@ class TrackRacerEnv(gym.Env):
         max_steps: int = 1500,
         car: CarSpec | None = None,
         render_mode: str | None = None,
+        reward_timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         self.track = get_track(track, reverse=reverse)
         self.car = Car(car)
         spec = self.car.spec
         function, name = resolve_reward(reward)
-        self.reward_function = GuardedReward(function, name)
+        self.reward_function = GuardedReward(function, name, timeout=reward_timeout)
         self.continuous = bool(continuous)
         self.actions = self._action_table(actions, spec)
         if self.continuous:

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.limits import ROUTE_MAX_ROWS, TRACK_MAX_EXTENT, TRACK_MAX_LENGTH, TRACK_MIN_LENGTH
 
 DENSE_SPACING = 0.05  # metres between points of the dense centre line
 DEFAULT_TRACK = "reinvent"
@@ -51,7 +52,7 @@ class Track:
         smooth: float = 0.0,
     ) -> None:
         self.name = name
-        center = _drop_repeats(np.asarray(center, dtype=float))
+        center = checked_centerline(name, center)
         self.left_border = np.asarray(left_border, dtype=float)
         self.right_border = np.asarray(right_border, dtype=float)
         waypoints = center if waypoints is None else np.asarray(waypoints, dtype=float)
@@ -174,7 +175,7 @@ def track_from_centerline(
     name: str, center: np.ndarray, width: float, waypoint_spacing: float = 0.15
 ) -> Track:
     """A track of constant ``width`` around a closed centre line (borders offset along normals)."""
-    center = _resample_closed(_drop_repeats(np.asarray(center, float)), 0.01)
+    center = _resample_closed(checked_centerline(name, center), 0.01)
     seg = np.roll(center, -1, axis=0) - np.roll(center, 1, axis=0)
     normal = np.stack([-seg[:, 1], seg[:, 0]], axis=1) / np.hypot(seg[:, 0], seg[:, 1])[:, None]
     left = center + normal * width / 2
@@ -373,15 +374,21 @@ def load_route(path: str | Path) -> Track:
         raise GymlabError(
             f"track file {str(path)!r} not found; give a built-in name or an existing .npy route"
         )
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as error:
-        raise GymlabError(f"cannot read {path.name} as a numpy .npy route file ({error})") from None
+    try:  # the header first (memory-mapped): the shape is checked before the data is read
+        data = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        reason = " ".join(str(error).split()) or "empty file"
+        raise GymlabError(f"cannot read {path.name} as a numpy .npy route file ({reason})") from None
     if data.ndim != 2 or data.shape[1] != 6 or not np.issubdtype(data.dtype, np.number):
         raise GymlabError(
             f"{path.name} has shape {data.shape}; a DeepRacer route is a numeric (N, 6) array "
             "(centre x,y, inner x,y, outer x,y)"
         )
+    if len(data) > ROUTE_MAX_ROWS:
+        raise GymlabError(
+            f"{path.name} has {len(data):,} rows; gymlab reads routes of up to {ROUTE_MAX_ROWS:,} rows (DeepRacer's have 100–400)"
+        )
+    data = np.array(data, dtype=float)
     if len(data) < 4:
         raise GymlabError(f"{path.name} has only {len(data)} rows; a route needs at least 4 points")
     bad = np.argwhere(~np.isfinite(data))
@@ -389,7 +396,6 @@ def load_route(path: str | Path) -> Track:
         raise GymlabError(
             f"{path.name} contains NaN or infinity at row {bad[0][0]}; fix or regenerate the route"
         )
-    data = data.astype(float)
     steps = np.linalg.norm(np.diff(data[:, :2], axis=0), axis=1)
     gap = float(np.linalg.norm(data[-1, :2] - data[0, :2]))
     if gap > 1e-6 and gap > 1.5 * float(steps.max()):
@@ -407,6 +413,36 @@ def load_route(path: str | Path) -> Track:
     return Track(path.stem, center, left, right, waypoints=center, smooth=0.1)
 
 
+def checked_centerline(name: str, center: np.ndarray) -> np.ndarray:
+    """The centre line without repeated points, after the size checks that precede allocation.
+
+    Refused in one line: fewer than 3 distinct points, a bounding box wider than
+    ``TRACK_MAX_EXTENT`` or a length outside ``TRACK_MIN_LENGTH``..``TRACK_MAX_LENGTH``
+    (the dense line has one point per 5 cm, so a route in the wrong units would need
+    gigabytes).
+    """
+    points = np.asarray(center, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or not np.all(np.isfinite(points)):
+        raise GymlabError(f"track {name!r}: the centre line must be finite (x, y) points")
+    points = _drop_repeats(points)
+    if len(points) < 3:
+        raise GymlabError(
+            f"track {name!r} has {len(points)} distinct centre point(s); a loop needs at least 3 — is the route empty or all zeros?"
+        )
+    extent = float(np.max(np.ptp(points, axis=0)))
+    length = _closed_length(points)
+    if extent > TRACK_MAX_EXTENT or length > TRACK_MAX_LENGTH:
+        raise GymlabError(
+            f"track {name!r} is {length:,.4g} m long and {extent:,.4g} m across; gymlab takes tracks up to "
+            f"{TRACK_MAX_LENGTH:g} m long and {TRACK_MAX_EXTENT:g} m across (DeepRacer's are 17–70 m) — are the units metres?"
+        )
+    if length < TRACK_MIN_LENGTH:
+        raise GymlabError(
+            f"track {name!r} is {length:.3g} m long; a track needs at least {TRACK_MIN_LENGTH:g} m — are the units metres?"
+        )
+    return points
+
+
 # -- numerical helpers -------------------------------------------------------------------
 
 
@@ -415,7 +451,7 @@ def _drop_repeats(points: np.ndarray) -> np.ndarray:
     keep = np.ones(len(points), bool)
     keep[1:] = np.linalg.norm(np.diff(points, axis=0), axis=1) > 1e-9
     points = points[keep]
-    if np.linalg.norm(points[-1] - points[0]) <= 1e-9:
+    if len(points) > 1 and np.linalg.norm(points[-1] - points[0]) <= 1e-9:
         points = points[:-1]
     return points
 
@@ -451,9 +487,13 @@ def _smooth_closed(points: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def _nearest_indices(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """For each query point, the index of the nearest of ``points``."""
-    d2 = ((queries[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
-    return np.argmin(d2, axis=1)
+    """For each query point, the index of the nearest of ``points`` (in blocks of ≈ 10⁶ pairs)."""
+    block = max(1, 1_000_000 // max(len(points), 1))
+    out = np.empty(len(queries), dtype=int)
+    for start in range(0, len(queries), block):
+        q = queries[start : start + block, None, :]
+        out[start : start + block] = np.argmin(((q - points[None, :, :]) ** 2).sum(axis=2), axis=1)
+    return out
 
 
 def _distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
@@ -463,9 +503,10 @@ def _distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarra
     ab = b - a
     ab2 = np.maximum((ab**2).sum(axis=1), 1e-12)
     out = np.empty(len(points))
-    for start in range(0, len(points), 256):
-        p = points[start : start + 256, None, :]
+    block = max(1, min(256, 1_000_000 // max(len(polyline), 1)))  # ≈ 10⁶ pairs: tens of MB
+    for start in range(0, len(points), block):
+        p = points[start : start + block, None, :]
         t = np.clip(((p - a) * ab).sum(axis=2) / ab2, 0.0, 1.0)
         closest = a + t[..., None] * ab
-        out[start : start + 256] = np.sqrt(((p - closest) ** 2).sum(axis=2)).min(axis=1)
+        out[start : start + block] = np.sqrt(((p - closest) ** 2).sum(axis=2)).min(axis=1)
     return out

@@ -182,6 +182,7 @@ def load_edge_csv(path: str | Path) -> TSPInstance:
         rows = [{key.strip(): (value or "").strip() for key, value in row.items() if key} for row in reader]
     labels: list[str] = []
     trips: dict[tuple[str, str], float] = {}
+    first_line: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows, start=2):
         start, end = row["corp_start"], row["corp_end"]
         if not start or not end:
@@ -197,6 +198,12 @@ def load_edge_csv(path: str | Path) -> TSPInstance:
         for city in (start, end):
             if city not in labels:
                 labels.append(city)
+        if (start, end) in first_line:
+            raise GymlabError(
+                f"{path.name} line {line} repeats the trip {start}→{end} of line {first_line[(start, end)]}; "
+                "list each direction once"
+            )
+        first_line[(start, end)] = line
         if start != end:
             trips[(start, end)] = distance
     index = {label: i for i, label in enumerate(labels)}

@@ -24,6 +24,9 @@ MISSING = {"", "na", "nan", "null", "none", "n/a"}
 # ----------------------------------------------------------------------------- generic CSV
 
 
+MAX_MAGNITUDE = 1e100  # larger values overflow when squared (variance, distances)
+
+
 def read_numeric_csv(path: str | Path, delimiter: str = ",") -> Table:
     """Read the numeric columns of a CSV (header on the first line; ``delimiter="\\t"`` for a TSV).
 
@@ -51,6 +54,12 @@ def read_numeric_csv(path: str | Path, delimiter: str = ",") -> Table:
             continue  # an unnamed leading index column, as pandas writes it
         column = _parse_numbers([row[j] for row in body])
         if column is not None:
+            huge = np.flatnonzero(~(np.abs(column) <= MAX_MAGNITUDE) & ~np.isnan(column))
+            if len(huge):
+                raise GymlabError(
+                    f"{path} line {huge[0] + 2}, column {name or j + 1}: {body[huge[0]][j].strip()} is not a finite "
+                    f"number below {MAX_MAGNITUDE:g}; fix the value (an empty cell counts as missing)"
+                )
             table[name or f"column {j + 1}"] = column
     if not table:
         raise GymlabError(

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from gymlab.agents.features import canonical_env_wrapper
-from gymlab.agents.rl import algorithm
+from gymlab.agents.rl import algorithm, validate_hyperparams
 from gymlab.envs.errors import GymlabError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -54,7 +54,12 @@ def load_settings(
     overrides: dict[str, Any] | None = None,
     config_dir: str | Path = CONFIG_DIR,
 ) -> dict[str, Any]:
-    """The settings for ``algo`` on ``env_id``: the env's entry (else ``default``), then ``overrides``."""
+    """The settings for ``algo`` on ``env_id``: the env's entry (else ``default``), then ``overrides``.
+
+    Every value is checked against the hyperparameter schema
+    (:func:`gymlab.agents.rl.validate_hyperparams`), so a bad ``--set`` is one line before any
+    training starts.
+    """
     name = algorithm(algo).name
     path = Path(config_dir) / f"{name}.yml"
     table = read_config_file(path) if path.is_file() else {}
@@ -64,8 +69,9 @@ def load_settings(
             settings["env_kwargs"] = {**settings.get("env_kwargs", {}), **value}
         else:
             settings[key] = value
+    settings = validate_hyperparams(name, settings)
     if "n_timesteps" in settings:
-        settings["n_timesteps"] = int(float(settings["n_timesteps"]))
+        settings["n_timesteps"] = int(settings["n_timesteps"])
     if "env_wrapper" in settings:  # every rl-zoo3 form, checked; one line on anything else
         settings["env_wrapper"] = canonical_env_wrapper(settings["env_wrapper"])
     return settings

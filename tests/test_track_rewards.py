@@ -146,7 +146,7 @@ def test_bad_reward_specs(tmp_path):
 
 @pytest.mark.parametrize("name", list(BUILTIN_REWARDS))
 def test_builtins_are_clean(name):
-    assert check_reward_function(name) == []
+    assert check_reward_function(name).problems == []
 
 
 def test_checker_reports_every_kind_of_problem():
@@ -157,7 +157,7 @@ def test_checker_reports_every_kind_of_problem():
             return 1 / params["speed"]
         return 1.0
 
-    problems = check_reward_function(fragile)
+    problems = check_reward_function(fragile).problems
     assert len(problems) == 2
     assert any("NaN" in p for p in problems) and any("ZeroDivisionError" in p for p in problems)
     assert all("fragile" in p and "situations" in p for p in problems)

@@ -20,6 +20,7 @@ from gymlab.agents.coins import (
 )
 from gymlab.envs.coin_change import validate_amount, validate_coins
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.commands.common import (
     JsonOption,
     emit_json,
@@ -116,8 +117,7 @@ def learn(
     seed_value, budget = seed, _whole(steps, "--steps")
     if top < 1:
         raise GymlabError("--max-amount must be at least 1")
-    if budget < 1:
-        raise GymlabError("--steps must be at least 1")
+    check_count("--steps", budget, LIMITS["steps"])
     out_dir = output_dir(out, "coins-learn")
     env = gym.make("gymlab/CoinChange-v0", coins=system, min_amount=bottom, max_amount=top)
     console = Console(stderr=True)

@@ -96,6 +96,23 @@ def parse_int_list(text: str, what: str) -> list[int]:
         raise GymlabError(f"{what} must be whole numbers, e.g. 1,3,4 (got {text!r})") from None
 
 
+def parse_names(values: list[str] | None, what: str, example: str) -> list[str] | None:
+    """``--agents a,b --agents c`` → ``["a", "b", "c"]``; ``None`` when the option is absent.
+
+    An option given but naming nothing (``--agents ''``, ``--agents ,,``) is a one-line error,
+    never "all of them". ``example`` completes the message, e.g. ``"greedy,ppo"``.
+    """
+    if values is None:
+        return None
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise GymlabError(
+            f"{what} names nothing (got {','.join(values)!r}); give names such as {what} {example}, "
+            f"or leave {what} out for all"
+        )
+    return names
+
+
 def parse_whole(text: str, what: str, example: str) -> int:
     """A whole number typed on the command line, or a one-line error naming the option.
 

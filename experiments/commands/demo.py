@@ -280,7 +280,10 @@ def kmeans(
         table, truth, archetypes = datasets.basketball_players(players, seed)
         feature_names, X = datasets.table_matrix(table)
     if not 1 <= k <= len(X):
-        raise GymlabError(f"k must be between 1 and the number of rows ({len(X)}), got k={k}")
+        raise GymlabError(
+            f"k must be between 1 and the number of rows ({len(X)}), got k={k} (rows with a missing value "
+            "are left out)"
+        )
     space = clustering.standardize(X) if scale else X
     sample = 5000 if len(X) > 5000 else None  # the silhouette is O(n²): score a seeded sample
     curve = clustering.elbow_curve(space, range(1, min(max(k_max, k), len(X)) + 1), n_init, seed)

@@ -9,6 +9,8 @@ import numpy as np
 import typer
 
 from gymlab.agents.driving import AGENTS
+from gymlab.envs.limits import LIMITS, check_count
+from gymlab.envs.rewards import DEFAULT_TIMEOUT, duration
 from gymlab.envs.track_racer import ACTION_PRESETS
 from gymlab.experiments.commands.common import (
     JsonOption,
@@ -58,6 +60,7 @@ def drive(
     from gymlab.envs.track_racer import TrackRacerEnv
 
     agent, actions = choice_value(agent), choice_value(actions)
+    check_count("--episodes", episodes, LIMITS["episodes"])
     out_dir = None if out is None else output_dir(out, "track-drive")
     env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
@@ -136,21 +139,40 @@ def check_reward(
         str, typer.Argument(help="A .py file defining reward_function(params), or a built-in name.")
     ],
     track: Annotated[str, typer.Option(help="Track whose situations are sampled.")] = "reinvent",
+    timeout: Annotated[
+        float, typer.Option(help="Seconds one call may take (as in training: env argument reward_timeout).")
+    ] = DEFAULT_TIMEOUT,
+    steps: Annotated[
+        int | None,
+        typer.Option(help="Training steps to estimate the reward's share for (default: ppo.yml's budget)."),
+    ] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Try a reward function on many situations before training; exit code 2 if anything is wrong."""
+    """Try a reward function on many situations before training, timed; exit code 2 if anything is wrong."""
     from gymlab.envs.reward_check import check_reward_function
-    from gymlab.envs.rewards import resolve_reward
+    from gymlab.envs.rewards import check_timeout
+    from gymlab.experiments.hyperparams import load_settings
 
-    _, name = resolve_reward(file)
-    problems = check_reward_function(file, track=track)
+    check_timeout(timeout, "--timeout")
+    if steps is None:
+        steps = int(load_settings("ppo", "gymlab/TrackRacer-v0").get("n_timesteps", 0))
+    check_count("--steps", steps, LIMITS["steps"])
+    report = check_reward_function(file, track=track, timeout=timeout or None)
+    name, problems = report.name, report.problems
+    spent = report.seconds_for(steps)
     if json:
-        emit_json({"reward": name, "clean": not problems, "problems": problems})
-    elif problems:
+        timing = {"calls": report.checked, "situations": report.situations, "mean_seconds": report.mean_seconds,
+                  "worst_seconds": report.worst_seconds, "training_steps": steps, "training_seconds": spent}  # fmt: skip
+        emit_json({"reward": name, "clean": not problems, "problems": problems, "timing": timing})
+    else:
         for problem in problems:
             typer.echo(f"problem: {problem}")
-    else:
-        typer.echo(f"{name}: clean — a float in [-1e5, 1e5] in every sampled situation")
+        if not problems:
+            typer.echo(f"{name}: clean — a float in [-1e5, 1e5] in every sampled situation")
+        typer.echo(
+            f"call time: mean {duration(report.mean_seconds)}, worst {duration(report.worst_seconds)} over "
+            f"{report.checked:,} calls; a {steps:,}-step training run spends ≈ {duration(spent)} in the reward"
+        )
     if problems:
         typer.echo(
             f"error: {name} has {len(problems)} kind(s) of problem; fix them before training", err=True
