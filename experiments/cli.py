@@ -20,6 +20,7 @@ try:  # recent typer vendors click as typer._click (and no longer installs click
 except ImportError:  # older typer runs on click itself
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from gymlab.experiments.commands import coins, demo, envs_cmd, lessons, runs, track, tsp
+from gymlab.experiments.commands.common import VersionOption
 
 _DEBUG = {"on": False}
 
@@ -72,7 +73,7 @@ app = typer.Typer(
     name="gymlab",
     help="gymlab: greedy vs search vs learning, measured and plotted on a laptop CPU.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -80,6 +81,7 @@ app = typer.Typer(
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[bool | None, VersionOption] = None,
 ) -> None:
     _DEBUG["on"] = debug
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments import runner
 from gymlab.experiments.io import atomic_write, default_out_dir, write_json
 from gymlab.experiments.profiles import Part, canonical, profile_for, profiles
@@ -56,8 +57,7 @@ def build_specs(
     """Every run of a suite: each learner × reward × seed, each baseline once (seed 0)."""
     parts = _suite(suite)
     agents = [canonical(name) for name in agents] if agents else None
-    if seeds < 1:
-        raise GymlabError(f"--seeds must be at least 1 (got {seeds})")
+    check_count("--seeds", seeds, LIMITS["seeds"])
     if rewards and not any(profile_for(part.env).reward_arg for part in parts):
         raise GymlabError("--rewards applies to the track (its learners train on them); this suite has none")
     known = {name for part in parts for name in part.agents}

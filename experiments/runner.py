@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.environments import config_env, env_id, make_env, short_name
 from gymlab.experiments.evaluation import evaluate
 from gymlab.experiments.executors import executor_for
@@ -123,10 +124,9 @@ def train(
             f"{algo!r} is a fixed algorithm and does not learn; "
             f"`gymlab compare {profile.short} --agents {algo}` measures it"
         )
-    if steps is not None and steps < 1:
-        raise GymlabError(f"--steps must be at least 1 (got {steps})")
-    if eval_episodes < 1:
-        raise GymlabError(f"--episodes must be at least 1 (got {eval_episodes})")
+    if steps is not None:
+        check_count("--steps", steps, LIMITS["steps"])
+    check_count("--episodes", eval_episodes, LIMITS["episodes"])
     if seed < 0:
         raise GymlabError(f"--seed must be a whole number ≥ 0 (got {seed})")
     from gymlab.experiments.io import default_out_dir

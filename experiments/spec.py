@@ -18,6 +18,7 @@ from typing import Any
 
 from gymlab.agents.features import wrapper_class
 from gymlab.agents.rl import ALGORITHMS, algorithm
+from gymlab.envs.arguments import coerce_env_kwargs
 from gymlab.envs.errors import GymlabError
 from gymlab.experiments.environments import env_id, short_name
 from gymlab.experiments.hyperparams import load_settings
@@ -127,6 +128,7 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         settings, env_kwargs, wrapper = {}, dict(spec.env_kwargs), None
         agent, kind = canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
+    env_kwargs = coerce_env_kwargs(full_id, env_kwargs)  # typed from the constructor: one line if wrong
     reward = reward_source(profile, _reward_value(profile, spec, env_kwargs))
     if reward is not None:
         env_kwargs[profile.reward_arg] = reward.get("file", reward["name"])

@@ -30,14 +30,18 @@ def choices(name: str, values: Iterable[str]) -> type[enum.Enum]:
     return enum.Enum(name, [(value, value) for value in values], type=str)
 
 
-# The names of gymlab.agents.rl.ALGORITHMS plus the tabular learner, spelled out so that building
-# the CLI does not import torch (tests/test_cli_conventions.py checks they agree).
-ALGO_NAMES = ("ppo", "a2c", "dqn", "sac", "maskable_ppo", "q_learning")
+# The names of gymlab.agents.rl.ALGORITHMS, spelled out so that building the CLI does not import
+# torch (tests/test_cli_conventions.py checks they agree).
+SB3_NAMES = ("ppo", "a2c", "dqn", "sac", "maskable_ppo")
 
 
 def algo_choices() -> type[enum.Enum]:
-    """The choices of ``--algo`` (for ``gymlab train``), listed in its ``--help``."""
-    return choices("Algo", ALGO_NAMES)
+    """The choices of ``--algo`` (for ``gymlab train``), listed in its ``--help``: the RL
+    algorithms, then every learner an env profile declares (``q_learning`` …)."""
+    from gymlab.experiments.profiles import profiles
+
+    learners = [name for profile in profiles() for name, recipe in profile.agents.items() if recipe.learns]
+    return choices("Algo", dict.fromkeys([*SB3_NAMES, *learners]))
 
 
 def choice_value(choice: Any) -> Any:

@@ -12,17 +12,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gymlab.envs.errors import GymlabError
-from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir, parse_key_values
+from gymlab.envs.limits import LIMITS, check_count
+from gymlab.experiments.commands.common import (
+    JsonOption,
+    algo_choices,
+    choice_value,
+    emit_json,
+    output_dir,
+    parse_key_values,
+    parse_names,
+    seed_option,
+)
 
 QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
-
-
-def _names(values: list[str] | None) -> list[str] | None:
-    """``--agents a,b --agents c`` → ``[a, b, c]``."""
-    if not values:
-        return None
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
@@ -38,7 +40,8 @@ def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
 def train_command(
     env: Annotated[str, typer.Argument(help="coins, tsp, track, or a full id (gymlab/TSP-v0).")],
     algo: Annotated[
-        str, typer.Option("--algo", help="ppo, a2c, dqn, sac, maskable_ppo, or q_learning (coins).")
+        algo_choices(),
+        typer.Option("--algo", help="An RL algorithm, or a learner of the env (q_learning: coins)."),
     ],
     reward: Annotated[
         str | None, typer.Option("--reward", help="Track reward: a built-in name or a FILE.py.")
@@ -46,7 +49,7 @@ def train_command(
     steps: Annotated[
         int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the run.")] = 0,
+    seed: Annotated[int, seed_option("Seed of the run (a whole number, 0 to 2³²−1).")] = 0,
     env_arg: Annotated[
         list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
     ] = None,
@@ -74,7 +77,7 @@ def train_command(
         output_dir(out, "train")
     result = train(
         env,
-        algo,
+        choice_value(algo),
         steps=steps,
         seed=seed,
         reward=reward,
@@ -157,11 +160,12 @@ def compare_command(
     executor_for(workers)  # checks --workers before anything starts
     out = output_dir(out, "compare")
 
-    if steps is not None and steps < 1:
-        raise GymlabError(f"--steps must be at least 1 (got {steps})")
-    if episodes is not None and episodes < 1:
-        raise GymlabError(f"--episodes must be at least 1 (got {episodes})")
-    names, reward_names = _names(agents), _names(rewards)
+    if steps is not None:
+        check_count("--steps", steps, LIMITS["steps"])
+    if episodes is not None:
+        check_count("--episodes", episodes, LIMITS["episodes"])
+    names = parse_names(agents, "--agents", "greedy,ppo")
+    reward_names = parse_names(rewards, "--rewards", "progress,heading")
     total = len(build_specs(suite, names, reward_names, seeds, quick, steps, episodes))
     show = not (quiet or as_json)
     bar = _RunsBar(total) if show else None
