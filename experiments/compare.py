@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import time
 from collections import defaultdict
 from dataclasses import asdict
@@ -35,6 +34,7 @@ from gymlab.experiments.report import write_report
 from gymlab.experiments.results import provenance
 from gymlab.experiments.runner import RunResult, RunSpec
 from gymlab.experiments.spec import config_hash
+from gymlab.experiments.spread import spread
 from gymlab.experiments.store import claim_comparison, folder_lock
 
 
@@ -49,15 +49,16 @@ def build_specs(
     suite: str | list[Part] = "default",
     agents: list[str] | None = None,
     rewards: list[str] | None = None,
-    seeds: int = 3,
+    seeds: int | None = None,
     quick: bool = False,
     steps: int | None = None,
     episodes: int | None = None,
 ) -> list[RunSpec]:
-    """Every run of a suite: each learner × reward × seed, each baseline once (seed 0)."""
+    """Every run of a suite: each learner × reward × seed, each randomised baseline × seed, each
+    deterministic baseline once (seed 0). ``seeds=None``: 5, or 3 with ``quick``."""
     parts = _suite(suite)
     agents = [canonical(name) for name in agents] if agents else None
-    check_count("--seeds", seeds, LIMITS["seeds"])
+    seeds = check_count("--seeds", default_seeds(quick) if seeds is None else seeds, LIMITS["seeds"])
     if rewards and not any(profile_for(part.env).reward_arg for part in parts):
         raise GymlabError("--rewards applies to the track (its learners train on them); this suite has none")
     known = {name for part in parts for name in part.agents}
@@ -71,12 +72,14 @@ def build_specs(
         budgets = part.quick_steps if quick else part.steps
         part_rewards = _rewards(part, rewards)
         n_episodes = episodes or (part.quick_eval_episodes if quick else part.eval_episodes)
+        own = profile_for(part.env).agents
         for name in part.agents:
             if agents and name not in agents:
                 continue
             learner = name in budgets
+            seeded = learner or (name in own and own[name].seeded)
             for reward in part_rewards if learner or name in part.per_reward else [None]:
-                for seed in range(seeds) if learner else [0]:
+                for seed in range(seeds) if seeded else [0]:
                     specs.append(
                         RunSpec(
                             env=part.env,
@@ -95,6 +98,11 @@ def build_specs(
     for spec in specs:
         runner.resolve(spec)  # every typo fails now, before any training
     return specs
+
+
+def default_seeds(quick: bool) -> int:
+    """Seeds per learned (or randomised) agent: 5 for a full comparison, 3 for ``--quick``."""
+    return 3 if quick else 5
 
 
 def _suite(suite: str | list[Part]) -> list[Part]:
@@ -118,7 +126,7 @@ def compare(
     suite: str | list[Part] = "default",
     agents: list[str] | None = None,
     rewards: list[str] | None = None,
-    seeds: int = 3,
+    seeds: int | None = None,
     quick: bool = False,
     steps: int | None = None,
     episodes: int | None = None,
@@ -136,7 +144,7 @@ def compare(
         "suite": suite if isinstance(suite, str) else "custom",
         "agents": agents,
         "rewards": rewards,
-        "seeds": seeds,
+        "seeds": default_seeds(quick) if seeds is None else seeds,
         "quick": quick,
         "steps": steps,
         "episodes": episodes,
@@ -173,7 +181,9 @@ def partial_results(out: Path) -> dict[str, Any]:
 
 
 def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Mean and std across seeds of every numeric column, per (env, agent, reward)."""
+    """Per (env, agent, reward), across seeds, for every numeric column: the mean, the sample
+    std (ddof = 1), a 95 % Student-t interval (``_low``, ``_high``) and n (``_n``, the seeds with
+    a value); with one seed no spread at all (None); from 5 seeds also the interquartile mean."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         groups[(row["env"], row["agent"], row["reward"])].append(row)
@@ -183,17 +193,15 @@ def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key, value in members[0].items():
             if key in ("seed", "episodes") or isinstance(value, bool) or not isinstance(value, int | float):
                 continue
-            values = [m[key] for m in members if isinstance(m.get(key), int | float) and not _nan(m[key])]
-            if values:
-                mean = sum(values) / len(values)
-                entry[key] = mean
-                entry[f"{key}_std"] = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+            measured = spread([m.get(key) for m in members if isinstance(m.get(key), int | float)])
+            if measured.n:
+                entry[key] = measured.mean
+                entry[f"{key}_std"], entry[f"{key}_n"] = measured.std, measured.n
+                entry[f"{key}_low"], entry[f"{key}_high"] = measured.low, measured.high
+                if measured.iqm is not None:
+                    entry[f"{key}_iqm"] = measured.iqm
         table.append(entry)
     return table
-
-
-def _nan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
 
 
 def write_results(out: Path, results: list[RunResult], settings: dict, complete: bool) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from gymlab.experiments.io import write_text
 from gymlab.experiments.plots.compare import config_label, plot_metric_bars
 from gymlab.experiments.plots.learning import learning_panels, plot_learning_panels
 from gymlab.experiments.profiles import Measure, profile_for
+from gymlab.experiments.spread import IQM_MIN_N, difference, probability_of_improvement, spread, verdict
 from gymlab.experiments.store import RunResult, read_evaluation
 
 TRAINING = [Measure("train_seconds", "training", unit="s"), Measure("steps", "training steps", whole=True)]
@@ -39,12 +40,15 @@ def rank_key(group: dict[str, Any], full_id: str) -> tuple[float, float]:
 
 
 def _cell(group: dict[str, Any], measure: Measure) -> str:
+    """The mean; across two or more seeds also ± the sample std and the 95 % interval."""
     if group.get(measure.key) is None:
         return "–"
     text = measure.format(group[measure.key])
-    spread = group.get(f"{measure.key}_std")
-    if group["seeds"] > 1 and spread is not None:
-        text += f" ± {measure.format(spread) if not measure.percent else f'{100 * spread:.1f}'}"
+    std = group.get(f"{measure.key}_std")
+    if std is not None and group.get(f"{measure.key}_n", 0) > 1:
+        spread = f"{100 * std:.1f}" if measure.percent else measure.format(std)
+        low, high = (measure.format(group[f"{measure.key}_{end}"]) for end in ("low", "high"))
+        text += f" ± {spread} [{low}, {high}]"
     return text
 
 
@@ -96,17 +100,15 @@ def conclusion(
     fixed = [g for g in rated if g.get("steps", 0) == 0]
     if learned and fixed:
         top_learned, top_fixed, worst_fixed = learned[0], fixed[0], fixed[-1]
-        if rank_key(top_learned, full_id) == rank_key(top_fixed, full_id):
-            verdict = "matches"
-        else:
-            verdict = "beats" if rank_key(top_learned, full_id) < rank_key(top_fixed, full_id) else "trails"
+        standing, evidence = compare_groups(top_learned, top_fixed, rows or [], [main, second])
         sentences.append(
             f"The best learned agent, {config_label(top_learned)} ({describe(top_learned)} after "
-            f"{int(top_learned['steps']):,} training steps, mean of {top_learned['seeds']} seed(s)), "
-            f"{verdict} the best fixed algorithm, {config_label(top_fixed)} ({describe(top_fixed)})."
+            f"{int(top_learned['steps']):,} training steps, mean of n = {top_learned['seeds']} seed(s)), "
+            f"{standing} the best fixed algorithm, {config_label(top_fixed)} ({describe(top_fixed)}"
+            f"{', n = ' + str(top_fixed['seeds']) if top_fixed['seeds'] > 1 else ''}){evidence}."
         )
         seeds = [r for r in rows or [] if _same_config(r, top_learned) and r.get(main.key) is not None]
-        if verdict == "trails" and len(seeds) > 1:
+        if standing != "beats" and len(seeds) > 1:
             best_seed = min(seeds, key=lambda r: rank_key(r, full_id))
             if rank_key(best_seed, full_id) <= rank_key(top_fixed, full_id):
                 sentences.append(
@@ -114,7 +116,7 @@ def conclusion(
                     f"{'matches' if rank_key(best_seed, full_id) == rank_key(top_fixed, full_id) else 'beats'} "
                     f"{config_label(top_fixed)}: the learning works, but not reliably across seeds yet."
                 )
-        if worst_fixed is not top_fixed and verdict == "trails":
+        if worst_fixed is not top_fixed and standing != "beats":
             beaten = rank_key(top_learned, full_id) < rank_key(worst_fixed, full_id)
             sentences.append(
                 f"It {'does' if beaten else 'does not'} beat the weakest fixed algorithm, "
@@ -155,6 +157,42 @@ def conclusion(
     elif any(g["seeds"] > 1 for g in learned):
         sentences.append(f"Every seed of each learned agent gives the same {main.label}.")
     return sentences
+
+
+VERDICT_WORDS = {"beats": "beats", "loses": "trails", "ties": "ties with"}
+
+
+def compare_groups(
+    a: dict[str, Any], b: dict[str, Any], rows: list[dict[str, Any]], order: list[Measure | None]
+) -> tuple[str, str]:
+    """Whether config ``a`` beats, trails or ties with ``b``, as the 95 % interval of the
+    difference of their per-seed values says (Welch–Student t; one seed counts as exact), on the
+    first measure of ``order`` where they differ; and the evidence as a phrase."""
+    for measure in order:
+        if measure is None or measure.better is None:
+            continue
+        values_a = [r[measure.key] for r in rows if _same_config(r, a) and r.get(measure.key) is not None]
+        values_b = [r[measure.key] for r in rows if _same_config(r, b) and r.get(measure.key) is not None]
+        if not values_a or not values_b:
+            continue
+        found = verdict(values_a, values_b, higher_is_better=measure.better == "higher")
+        if found == "ties" and spread(values_a).mean == spread(values_b).mean:
+            continue  # level on this measure: the next one decides
+        gap = difference(values_a, values_b)
+        evidence = ""
+        if gap.df is not None:
+            scale = 100.0 if measure.percent else measure.scale
+            unit = " points" if measure.percent else (f" {measure.unit}" if measure.unit else "")
+            evidence = (
+                f" (on {measure.label}: difference {gap.estimate * scale:+.3g}{unit}, 95 % interval "
+                f"[{gap.low * scale:+.3g}, {gap.high * scale:+.3g}]"
+            )
+            if len(values_a) >= IQM_MIN_N:
+                chance = probability_of_improvement(values_a, values_b, measure.better == "higher")
+                evidence += f"; P(a seed of it does better) = {chance:.2f}"
+            evidence += ")"
+        return VERDICT_WORDS[found], evidence
+    return "ties with", ""
 
 
 def _same_config(row: dict[str, Any], group: dict[str, Any]) -> bool:

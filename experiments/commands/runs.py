@@ -140,7 +140,10 @@ def compare_command(
     rewards: Annotated[
         list[str] | None, typer.Option("--rewards", help="Rewards the track learners train on.")
     ] = None,
-    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per learned agent.")] = 3,
+    seeds: Annotated[
+        int | None,
+        typer.Option("--seeds", help="Seeds per learned or randomised agent (default 5; --quick: 3)."),
+    ] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Small budgets: done in under 3 minutes.")] = False,
     steps: Annotated[
         int | None, typer.Option("--steps", help="Training steps of every learner (overrides the suite).")

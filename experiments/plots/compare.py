@@ -1,4 +1,4 @@
-"""The comparison chart: one bar per agent (mean across seeds, ± std as an error bar)."""
+"""The comparison chart: one bar per agent (mean across seeds, its 95 % interval as an error bar)."""
 
 from __future__ import annotations
 
@@ -32,11 +32,17 @@ def plot_metric_bars(
     rows.sort(key=lambda g: g[metric], reverse=(better == "higher"))
     names = [config_label(g) for g in rows]
     values = [g[metric] * scale for g in rows]
-    errors = [g.get(f"{metric}_std", 0.0) * scale for g in rows]
+    # the 95 % interval of the mean across seeds (none with one seed: nothing was measured)
+    below = [
+        (g[metric] - g[f"{metric}_low"]) * scale if g.get(f"{metric}_low") is not None else 0 for g in rows
+    ]
+    above = [
+        (g[f"{metric}_high"] - g[metric]) * scale if g.get(f"{metric}_high") is not None else 0 for g in rows
+    ]
     learned = [g.get("steps", 0) > 0 for g in rows]
     fig, ax = plt.subplots(figsize=(max(6, 1.1 * len(rows)), 4.2))
     colors = ["C1" if is_learned else "C0" for is_learned in learned]
-    ax.bar(range(len(rows)), values, yerr=errors, color=colors, capsize=4)
+    ax.bar(range(len(rows)), values, yerr=[below, above], color=colors, capsize=4)
     ax.set_xticks(range(len(rows)), names, rotation=25, ha="right")
     ax.set_ylabel(label)
     ax.grid(axis="y", alpha=0.3)
@@ -44,7 +50,7 @@ def plot_metric_bars(
     ax.set_title(
         f"{env_label}: {config_label(best)} is best on {label} ({best[metric] * scale:.3g}), "
         f"{config_label(worst)} worst ({worst[metric] * scale:.3g})\n"
-        "blue: fixed algorithms · orange: trained (error bar: ± std across seeds)",
+        "blue: fixed algorithms · orange: trained (error bar: 95 % interval across seeds, n ≥ 2)",
         fontsize=9,
     )
     return save_figure(fig, path)

@@ -33,8 +33,8 @@ def group_label(config: dict[str, Any]) -> str:
 def mean_band(
     curves: list[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, std and number of seeds with a value, across seeds on a common step grid (each
-    curve interpolated onto it).
+    """Mean, sample std (ddof = 1; NaN with fewer than two seeds) and number of seeds with a
+    value, across seeds on a common step grid (each curve interpolated onto it).
 
     A missing value (NaN: that seed finished no lap there) is left out of the mean at that
     step; a step where every seed misses stays NaN (a gap in the line)."""
@@ -48,8 +48,10 @@ def mean_band(
     count = present.sum(axis=0)
     filled = np.where(present, stacked, 0.0)
     mean = filled.sum(axis=0) / np.maximum(count, 1)
-    std = np.sqrt((np.where(present, filled - mean, 0.0) ** 2).sum(axis=0) / np.maximum(count, 1))
-    mean[count == 0] = std[count == 0] = np.nan
+    squares = (np.where(present, filled - mean, 0.0) ** 2).sum(axis=0)
+    std = np.sqrt(squares / np.maximum(count - 1, 1))  # the sample std (ddof = 1) across seeds
+    std[count < 2] = np.nan  # one seed: no spread measured, no band
+    mean[count == 0] = np.nan
     return grid, mean, std, count
 
 

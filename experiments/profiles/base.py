@@ -39,6 +39,7 @@ class Recipe:
     load: Callable[[Path], Agent] | None = None
     model_file: str = "model.json"
     default_steps: int = 0
+    seeded: bool = False  # a fixed agent whose result depends on its seed: compared over seeds too
 
     @property
     def learns(self) -> bool:

@@ -62,9 +62,9 @@ PROFILE = register_profile(
         env_id=ENV_ID,
         short="tsp",
         agents={
-            "random": Recipe("a random unvisited city each step (the floor)", _random),
+            "random": Recipe("a random unvisited city each step (the floor)", _random, seeded=True),
             "nearest_neighbour": Recipe("greedy: the nearest unvisited city", _nearest),
-            "random_restarts": Recipe("best of 20 randomised greedy tours", _solver("restarts")),
+            "random_restarts": Recipe("best of 20 randomised greedy tours", _solver("restarts"), seeded=True),
             "two_opt": Recipe("nearest neighbour improved by 2-opt/Or-opt moves", _solver("two-opt")),
             "exact": Recipe("Held–Karp dynamic programming, O(n²2ⁿ)", _solver("exact")),
         },
