@@ -430,12 +430,14 @@ def solve(
     seed: int | None = 0,
     start: int | None = None,
     kicks: int | None = None,
+    time_limit: float = ORTOOLS_SECONDS,
 ) -> Solution:
     """Plan a tour with the named solver (``nn``, ``restarts``, ``two-opt``, ``exact``, and the
     references ``lkh`` and ``ortools`` when installed), timed.
 
     ``start`` fixes the first city (``nn`` then starts there; ``restarts`` ignores it); ``kicks``
-    is local search's number of double-bridge kicks (default: ``restarts``).
+    is local search's number of double-bridge kicks (default: ``restarts``); ``time_limit`` is
+    how long OR-Tools searches (s).
     """
     check_solver(solver)
     distances = as_matrix(problem)
@@ -453,7 +455,7 @@ def solve(
     elif solver == "lkh":
         solution = lkh(distances, closed, start)
     else:  # "ortools"
-        solution = ortools_gls(distances, closed, start)
+        solution = ortools_gls(distances, closed, start, time_limit)
     solution.seconds = time.perf_counter() - began
     return solution
 
@@ -465,21 +467,26 @@ class TourAgent(Agent):
     """Plans the whole tour with a classic solver when the episode starts, then follows it.
 
     ``TourAgent("exact")`` collects minus the optimal length as its return; compare a learner
-    against ``TourAgent("nn")`` (the greedy) and ``TourAgent("two-opt")``.
+    against ``TourAgent("nn")`` (the greedy) and ``TourAgent("two-opt")``; the references
+    ``TourAgent("lkh")`` and ``TourAgent("ortools")`` (``time_limit`` s per instance) when installed.
     """
 
     learns = False
 
-    def __init__(self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0) -> None:
+    def __init__(
+        self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0, time_limit: float = 0.2
+    ) -> None:
         self.solver = check_solver(solver)
-        self.restarts, self.seed = restarts, seed
+        self.restarts, self.seed, self.time_limit = restarts, seed, time_limit
         self.name = f"tour-{solver}"
         self._plan: list[int] = []
 
     def reset(self, env) -> None:
         first, closed = env.first_city, env.closed
         solver = "nn" if self.solver == "restarts" and not closed else self.solver  # start is fixed
-        solution = solve(env.instance, solver, closed, self.restarts, self.seed, start=first)
+        solution = solve(
+            env.instance, solver, closed, self.restarts, self.seed, start=first, time_limit=self.time_limit
+        )
         tour = solution.tour
         at = tour.index(first)  # a closed tour can begin anywhere: rotate it to the env's start
         self._plan = tour[at + 1 :] + tour[:at]

@@ -108,3 +108,18 @@ def test_ortools_plans_valid_tours_never_below_the_optimum(closed):
     assert math.isclose(solution.length, instance.length(solution.tour, closed))
     assert solution.length >= exact(instance, closed, start=3).length - 1e-9
     assert solution.length <= 1.05 * exact(instance, closed, start=3).length
+
+
+@needs_elkai
+@needs_ortools
+@pytest.mark.parametrize("solver", ["lkh", "ortools"])
+def test_tour_agents_drive_the_reference_tours_in_the_env(solver):
+    import gymnasium as gym
+
+    from gymlab.agents.base import rollout
+    from gymlab.agents.routing import TourAgent
+
+    env = gym.make("gymlab/TSP-v0", n_cities=9).unwrapped
+    episode = rollout(env, TourAgent(solver, time_limit=0.1), seed=4)
+    assert episode.info["optimal"] is not None
+    assert -episode.total_reward == pytest.approx(episode.info["optimal"], rel=1e-6)  # 9 cities: both optimal
