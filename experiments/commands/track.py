@@ -108,6 +108,53 @@ def _file_stem(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
 
 
+@app.command()
+def analyze(
+    runs: Annotated[
+        list[Path],
+        typer.Argument(help="Run folders of trained track runs (each with config.json and trace.csv)."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default runs/<time>-track-analyze/).")
+    ] = None,
+    line: Annotated[
+        bool, typer.Option("--line/--no-line", help="Overlay a smoothed racing line on the speed map.")
+    ] = True,
+    json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Read the per-step traces of track runs: reward and speed on the track, action usage, best lap.
+
+    Several runs are drawn side by side. Writes PNGs and analysis.json (the numbers behind them).
+    """
+    from gymlab.agents.driving import smoothed_line
+    from gymlab.experiments.analysis import analyze_run, run_track
+    from gymlab.experiments.io import write_json
+    from gymlab.experiments.plots.traces import plot_analysis
+
+    out = output_dir(out, "track-analyze")
+    for run in runs:
+        if not run.is_dir():
+            raise GymlabError(f"{run} is not a folder; pass run folders written by `gymlab train track`")
+    analyses = [analyze_run(run) for run in runs]
+    tracks = [run_track(run)[0] for run in runs]
+    lines = [(smoothed_line(track), "smoothed line") for track in tracks] if line else None
+    pngs = plot_analysis(list(zip(analyses, tracks, strict=True)), out, lines)
+    document = {"runs": analyses, "png": pngs}
+    document["json"] = str(write_json(out / "analysis.json", document))
+    if json:
+        emit_json(document)
+        return
+    for analysis in analyses:
+        lap = analysis["best_lap"]
+        best = f"best: {lap['phase']} episode {lap['episode']}, {lap['status']} in {lap['time']:.2f} s"
+        typer.echo(
+            f"{analysis['name']}: {analysis['rows']:,} steps in {analysis['episodes']} episodes; {best}"
+        )
+    for name, path in pngs.items():
+        typer.echo(f"{name:<13} {path}")
+    typer.echo(f"numbers       {document['json']}")
+
+
 @app.command("check-reward")
 def check_reward(
     file: Annotated[
