@@ -1,0 +1,188 @@
+"""Per-step traces, `gymlab track analyze`, replays and the waypoint map (issue 14)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from gymlab.agents.base import Agent, rollout
+from gymlab.agents.driving import PurePursuit
+from gymlab.envs.errors import GymlabError
+from gymlab.experiments.io import write_json
+from gymlab.experiments.results import provenance
+from gymlab.experiments.traces import COLUMNS, TRACE_FILE, TraceLog, TraceRecorder, read_trace
+
+TRACK = "gymlab/TrackRacer-v0"
+
+
+class RandomDriver(Agent):
+    """Seeded random actions: episodes that end off track."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def act(self, observation, env):
+        return int(self.rng.integers(env.action_space.n))
+
+
+def make_run(folder: Path, track: str = "oval", train_episodes: int = 6, every: int = 2) -> Path:
+    """A folder laid out like a run (config.json as execute_run writes it, trace.csv): training
+    episodes from spread starts (pure pursuit, every third one random), then two evaluation laps."""
+    kwargs = {"track": track, "actions": "racing", "reward": "progress"}
+    log = TraceLog(train_every=every)
+    train = TraceRecorder(gym.make(TRACK, **kwargs), log, phase="train")
+    for k in range(train_episodes):
+        rollout(train, RandomDriver(k) if k % 3 == 0 else PurePursuit(), seed=k)
+    evaluation = TraceRecorder(gym.make(TRACK, **kwargs), log, phase="eval")
+    for k in range(2):
+        rollout(evaluation, PurePursuit(), seed=k, options={"start": "line"})
+    config = {"env": TRACK, "agent": "pure_pursuit", "kind": "baseline", "seed": 0, "steps": 0,
+              "reward": "progress", "env_kwargs": kwargs}  # fmt: skip
+    write_json(folder / "config.json", provenance(config, 0))
+    write_json(folder / "result.json", {"config": config, "metrics": {}, "train_seconds": 0.0})
+    log.write(folder)
+    return folder
+
+
+# -- traces ------------------------------------------------------------------------------------
+
+
+def test_trace_reads_in_one_pandas_line_and_matches_the_episode(tmp_path):
+    pd = pytest.importorskip("pandas", reason="pandas (a dev dependency) reads the trace")
+    env = TraceRecorder(gym.make(TRACK, track="oval", actions="racing"))
+    episode = rollout(env, PurePursuit(), seed=0, options={"start": "line"})
+    path = env.log.write(tmp_path)
+    assert path == tmp_path / TRACE_FILE and not list(tmp_path.glob(".*"))  # atomic: no temp file left
+
+    trace = pd.read_csv(tmp_path / "trace.csv")
+    assert tuple(trace.columns) == COLUMNS and len(trace) == episode.steps
+    assert trace["step"].tolist() == list(range(1, episode.steps + 1))
+    assert trace["reward"].sum() == pytest.approx(episode.total_reward, abs=1e-3)
+    assert trace["action"].tolist() == episode.actions
+    assert trace["status"].iloc[-1] == "lap_complete" and (trace["status"].iloc[:-1] == "in_progress").all()
+    assert trace["progress"].is_monotonic_increasing and trace["progress"].iloc[-1] == 100
+    assert trace["time"].iloc[-1] == pytest.approx(episode.info["lap_time"])
+    assert trace["all_wheels_on_track"].dtype == bool and trace["all_wheels_on_track"].all()
+    n = len(env.unwrapped.track.waypoints)
+    assert ((trace["closest_waypoint_behind"] + 1) % n == trace["closest_waypoint_ahead"]).all()
+    # the commanded (steering, speed) is the action's entry in the table
+    table = env.unwrapped.actions
+    assert [table[a] for a in trace["action"]] == list(zip(trace["steering"], trace["command_speed"], strict=True))
+    # numpy reader agrees with pandas
+    ours = read_trace(tmp_path)
+    assert np.allclose(ours["speed"], trace["speed"]) and list(ours["status"]) == list(trace["status"])
+
+
+def test_training_sample_every_nth_and_bounded(tmp_path):
+    log = TraceLog(train_every=2, limit=400)
+    env = TraceRecorder(gym.make(TRACK, track="oval", actions="racing"), log, phase="train")
+    lengths = [rollout(env, PurePursuit(), seed=k).steps for k in range(12)]
+    assert log.train_steps == sum(lengths)  # every step is counted, sampled or not
+    kept = sorted({e.number for e in log.episodes})
+    assert log.every["train"] > 2 and all(n % log.every["train"] == 0 for n in kept)
+    assert log.rows <= 400 and kept[0] == 0
+    trace = read_trace(log.write(tmp_path))
+    assert set(trace["episode"]) == set(kept) and set(trace["phase"]) == {"train"}
+
+
+def test_training_with_ppo_records_train_and_eval_phases(tmp_path):
+    from stable_baselines3 import PPO
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    log = TraceLog(train_every=1)
+    make = lambda: TraceRecorder(gym.make(TRACK, track="oval", actions="racing"), log, phase="train")  # noqa: E731
+    model = PPO("MlpPolicy", DummyVecEnv([make, make]), n_steps=128, batch_size=64, n_epochs=1, seed=0)
+    model.learn(256)
+    evaluation = TraceRecorder(gym.make(TRACK, track="oval", actions="racing", start="line"), log)
+    observation, _ = evaluation.reset(seed=0)
+    done = False
+    while not done:
+        action, _ = model.predict(observation, deterministic=True)
+        observation, _, terminated, truncated, _ = evaluation.step(action)
+        done = terminated or truncated
+    trace = read_trace(log.write(tmp_path))
+    train = trace["phase"] == "train"
+    assert log.train_steps == 256 and train.sum() == 256
+    assert (trace["train_steps"][~train] == 256).all() and trace["status"][-1] != "in_progress"
+
+
+def test_recorder_refuses_other_envs_and_bad_settings():
+    with pytest.raises(GymlabError, match="telemetry"):
+        TraceRecorder(gym.make("CartPole-v1"))
+    with pytest.raises(GymlabError, match="at least 1"):
+        TraceLog(train_every=0)
+    with pytest.raises(GymlabError, match="phase"):
+        TraceRecorder(gym.make(TRACK), phase="test")
+
+
+def test_read_trace_rejects_missing_and_foreign_files(tmp_path):
+    with pytest.raises(GymlabError, match="not found"):
+        read_trace(tmp_path)
+    (tmp_path / TRACE_FILE).write_text("a,b\n1,2\n")
+    with pytest.raises(GymlabError, match="not a gymlab trace"):
+        read_trace(tmp_path)
+
+
+# -- analyze -----------------------------------------------------------------------------------
+
+
+def test_analyze_numbers_match_a_pandas_groupby(tmp_path):
+    pd = pytest.importorskip("pandas", reason="pandas (a dev dependency) is the reference")
+    from gymlab.experiments.analysis import analyze_run
+
+    run = make_run(tmp_path / "run")
+    analysis = analyze_run(run)
+    trace = pd.read_csv(run / TRACE_FILE)
+    reference = trace.groupby("closest_waypoint_behind")["reward"].mean()
+    ours = analysis["reward_per_waypoint"]["mean_reward"]
+    assert all(ours[k] == pytest.approx(v, abs=1e-4) for k, v in reference.items())
+    assert sum(v is None for v in ours) == len(ours) - len(reference)
+    evaluation = trace[trace["phase"] == "eval"]
+    speed = evaluation.groupby("closest_waypoint_behind")["speed"].mean()
+    assert analysis["speed_per_waypoint"]["mean_speed"][int(speed.index[3])] == pytest.approx(speed.iloc[3], abs=1e-4)
+    usage = analysis["action_usage"]
+    assert usage["phase"] == "eval" and sum(usage["steps"].values()) == len(evaluation)
+    for kind, shares in usage["share"].items():
+        assert sum(shares) == pytest.approx(1.0) or usage["steps"][kind] == 0
+    lap = analysis["best_lap"]
+    assert lap["phase"] == "eval" and lap["status"] == "lap_complete"
+    assert lap["time"] == pytest.approx(evaluation.groupby("episode")["time"].max().min())
+    assert lap["distance"][-1] == pytest.approx(15.64, abs=0.2)  # the oval's length
+    statuses = [entry["status"] for entry in analysis["laps"]]
+    assert statuses.count("lap_complete") >= 3 and "off_track" in statuses  # random episode 0
+
+
+def test_analyze_cli_side_by_side_json(cli, tmp_path):
+    first, second = make_run(tmp_path / "a"), make_run(tmp_path / "b", track="reinvent")
+    result = cli("track", "analyze", first, second, "--out", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert [run["track"] for run in document["runs"]] == ["oval", "reinvent"]
+    assert set(document["png"]) == {"reward_map", "speed_map", "action_usage", "best_lap", "lap_history"}
+    for path in document["png"].values():
+        assert Path(path).read_bytes()[:4] == b"\x89PNG"
+    assert json.loads(Path(document["json"]).read_text())["runs"][1]["best_lap"]["time"] == pytest.approx(7.8)
+    text = cli("track", "analyze", first, "--out", tmp_path / "out2", "--no-line")
+    assert text.exit_code == 0 and "best: eval episode 0, lap_complete" in text.stdout
+
+
+def test_analyze_bad_inputs_exit_2_with_one_line(cli, tmp_path):
+    def one_line_error(result, fragment):
+        assert result.exit_code == 2, result.output
+        assert fragment in result.stderr and result.stderr.count("\n") == 1
+
+    one_line_error(cli("track", "analyze", tmp_path / "nowhere", "--out", tmp_path / "o"), "is not a folder")
+    (tmp_path / "empty").mkdir()
+    one_line_error(cli("track", "analyze", tmp_path / "empty", "--out", tmp_path / "o"), "no config.json")
+    run = make_run(tmp_path / "run", train_episodes=0)
+    (run / TRACE_FILE).unlink()
+    one_line_error(cli("track", "analyze", run, "--out", tmp_path / "o"), "trace.csv not found")
+    other = make_run(tmp_path / "other", track="reinvent", train_episodes=0)
+    config = json.loads((other / "config.json").read_text())
+    config["config"]["env_kwargs"]["track"] = "oval"  # the trace's waypoints do not exist there
+    (other / "config.json").write_text(json.dumps(config))
+    one_line_error(cli("track", "analyze", other, "--out", tmp_path / "o"), "recorded on another track")
