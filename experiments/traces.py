@@ -55,7 +55,10 @@ import numpy as np
 from gymlab.envs.errors import GymlabError
 from gymlab.experiments.io import write_text
 
-__all__ = ["COLUMNS", "TRACE_FILE", "Trace", "TraceLog", "TraceRecorder", "read_trace"]
+__all__ = [
+    "COLUMNS", "TRACE_FILE", "Trace", "TraceLog", "TraceRecorder", "read_trace", "save_trace_gif",
+    "write_replay_gif",
+]  # fmt: skip
 
 TRACE_FILE = "trace.csv"
 COLUMNS = (
@@ -128,6 +131,10 @@ class TraceLog:
         for episode in self.episodes:
             lines.extend(episode.lines)
         return "\n".join(lines) + "\n"
+
+    def trace(self) -> Trace:
+        """The kept rows as a :class:`Trace` (what :func:`read_trace` reads back from the file)."""
+        return _parse(csv.reader(self.text().splitlines()), "trace in memory")
 
     def write(self, folder: str | Path) -> Path:
         """Write ``folder/trace.csv`` atomically (a reader never sees half a file)."""
@@ -244,18 +251,23 @@ def read_trace(path: str | Path) -> Trace:
             f"(or by gymlab.experiments.traces.TraceLog.write)"
         )
     with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        missing = [name for name in COLUMNS if name not in header]
-        if missing:
-            raise GymlabError(f"{path} is not a gymlab trace (missing columns: {', '.join(missing)})")
-        rows = list(reader)
+        return _parse(csv.reader(handle), path)
+
+
+def _parse(reader, path: Path | str) -> Trace:
+    """Columns of a trace from CSV rows (the first row is the header)."""
+    header = next(reader, [])
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise GymlabError(f"{path} is not a gymlab trace (missing columns: {', '.join(missing)})")
+    rows = list(reader)
     if not rows:
         raise GymlabError(f"{path} has no rows; record at least one episode")
-    table = list(zip(*rows, strict=False))
-    if len(table) != len(header) or any(len(row) != len(header) for row in rows):
+    if any(len(row) != len(header) for row in rows):
         raise GymlabError(f"{path} has rows with the wrong number of fields; it is damaged")
+    table = list(zip(*rows, strict=True))
     columns: dict[str, np.ndarray] = {}
+    name = ""
     try:
         for index, name in enumerate(header):
             if name not in COLUMNS:
@@ -271,4 +283,33 @@ def read_trace(path: str | Path) -> Trace:
                 columns[name] = np.array(values, dtype=float)
     except ValueError as error:
         raise GymlabError(f"{path}: column {name!r} holds a value that is not a number ({error})") from None
-    return Trace(columns, path)
+    return Trace(columns, Path(path) if isinstance(path, Path) else None)
+
+
+# -- replays --------------------------------------------------------------------------------------
+
+
+def save_trace_gif(episode: Trace, track, path: str | Path, title: str = "") -> Path:
+    """GIF replay of one recorded episode (a :class:`Trace` of one episode): the car, its trail
+    coloured by speed, the clock, step reward and progress."""
+    from gymlab.experiments.plots.track import save_replay_gif
+
+    trajectory = np.column_stack(
+        [episode["x"], episode["y"], np.radians(episode["heading"]), episode["speed"]]
+    )
+    return save_replay_gif(
+        track, trajectory, path, title=title, rewards=episode["reward"], progress=episode["progress"]
+    )
+
+
+def write_replay_gif(
+    agent, env: gym.Env, path: str | Path, title: str = "", seed: int = 0
+) -> tuple[Path, dict]:
+    """Play one lap from the start line with ``agent`` in ``env`` (a TrackRacer env, wrapped or
+    not), record it and write its GIF replay. Returns (path, the episode's summary)."""
+    from gymlab.agents.base import rollout
+
+    recorder = TraceRecorder(env)
+    rollout(recorder, agent, seed=seed, options={"start": "line"})
+    episode = recorder.log.trace()
+    return save_trace_gif(episode, env.unwrapped.track, path, title), episode.episode_summary()

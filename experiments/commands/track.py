@@ -22,15 +22,23 @@ TrackArg = Annotated[
 @app.command()
 def drive(
     track: Annotated[
-        str, typer.Option(help="Built-in name, random:SEED, or a .npy route file.")
-    ] = "reinvent",
-    agent: Annotated[str, typer.Option(help="pure-pursuit or greedy.")] = "pure-pursuit",
+        str | None,
+        typer.Option(
+            help="Built-in name, random:SEED, or a .npy route file (default reinvent, or the run's)."
+        ),
+    ] = None,
+    agent: Annotated[
+        str, typer.Option(help="pure-pursuit, greedy, or the folder of a trained track run.")
+    ] = "pure-pursuit",
     reward: Annotated[
-        str, typer.Option(help="Built-in reward name or a .py file with reward_function.")
-    ] = "progress",
+        str | None,
+        typer.Option(
+            help="Built-in reward name or a .py file with reward_function (default progress, or the run's)."
+        ),
+    ] = None,
     actions: Annotated[
-        str, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
-    ] = "deepracer",
+        str | None, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
+    ] = None,
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
     episodes: Annotated[int, typer.Option(min=1, help="Number of evaluation trials.")] = 3,
@@ -38,26 +46,39 @@ def drive(
     gif: Annotated[Path | None, typer.Option(help="Save a GIF replay of the last trial here.")] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
+    """Evaluate a driving baseline or a trained run like the DeepRacer console: one row per trial
+    from the start line."""
     from gymlab.agents.driving import AGENTS, evaluate_trials
-    from gymlab.envs.track_racer import TrackRacerEnv
+    from gymlab.experiments.traces import TraceRecorder
 
-    if agent not in AGENTS:
-        raise GymlabError(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
-    env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
-    driver = AGENTS[agent]()
-    trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
+    if agent in AGENTS:
+        from gymlab.envs.track_racer import TrackRacerEnv
+
+        env = TrackRacerEnv(track=track or "reinvent", reward=reward or "progress",
+                            actions=actions or "deepracer", continuous=continuous, reverse=reverse)  # fmt: skip
+        driver, label = AGENTS[agent](), agent
+    elif Path(agent).is_dir():
+        driver, env = _trained_driver(Path(agent), track, reward, actions, continuous, reverse)
+        label = Path(agent).name
+    else:
+        raise GymlabError(
+            f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}, or pass a trained track run folder"
+        )
+    recorder = TraceRecorder(env)
+    trials = evaluate_trials(recorder, driver, episodes=episodes, seed=seed)
+    env = env.unwrapped
     if gif is not None:
-        from gymlab.experiments.plots.track import save_replay_gif
+        from gymlab.experiments.traces import save_trace_gif
 
-        save_replay_gif(env.track, env.trajectory, gif, title=f"{agent} on {env.track.name}")
+        last = recorder.log.trace().episodes()[-1]
+        save_trace_gif(last, env.track, gif, title=f"{label} on {env.track.name}")
     if json:
         config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
                   "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
-        document = {"track": env.track.name, "agent": agent, "trials": trials}
+        document = {"track": env.track.name, "agent": label, "trials": trials}
         emit_json(document | {"provenance": provenance(config, seed)})
         return
-    typer.echo(f"{agent} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
+    typer.echo(f"{label} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
     typer.echo(
         f"{'trial':>5}  {'time (s)':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
     )
@@ -75,6 +96,27 @@ def drive(
         typer.echo(f"replay of the last trial saved to {gif}")
 
 
+def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
+    """The agent of a trained track run and its env; --track, --reverse and --reward may change
+    the env, the action space is the model's own."""
+    from gymlab.experiments.runner import config_env, load_agent
+
+    if actions is not None or continuous:
+        raise GymlabError(
+            f"{run_dir} drives with the action space it was trained with; drop --actions/--continuous"
+        )
+    driver, config = load_agent(run_dir)
+    env = config_env(config)
+    if not hasattr(env.unwrapped, "telemetry"):
+        raise GymlabError(f"{run_dir} is a run on {config['env']}, not on the track; pass a track run")
+    changes = {"track": track, "reward": reward, "reverse": reverse or None}
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if changes:
+        env.close()
+        env = config_env({**config, "env_kwargs": {**config["env_kwargs"], **changes}})
+    return driver, env
+
+
 def _actions_label(env) -> str:
     if env.continuous:
         return "continuous"
@@ -88,20 +130,30 @@ def show(
         Path | None, typer.Option(help="Output directory (default runs/<time>-track-show/).")
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", help="Show the track driven the other way.")] = False,
+    every: Annotated[
+        int | None, typer.Option(min=1, help="Number every Nth waypoint (default: about 24 labels).")
+    ] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Save a PNG of a track with its length and width."""
+    """A waypoint map for reward authors: numbered waypoints, start line and driving direction.
+
+    --json lists waypoints [[x, y], …], the track width and curvature at each (for reward_function's
+    params["waypoints"] and params["closest_waypoints"]).
+    """
     from gymlab.envs.tracks import get_track
-    from gymlab.experiments.plots.track import plot_track
+    from gymlab.experiments.analysis import waypoint_table
+    from gymlab.experiments.plots.track import plot_track, waypoint_label_step
 
     out = output_dir(out, "track-show")
     shape = get_track(track, reverse=reverse)
-    path = plot_track(shape, out / f"{_file_stem(shape.name)}.png")
+    every = every or waypoint_label_step(len(shape.waypoints))
+    path = plot_track(shape, out / f"{_file_stem(shape.name)}.png", every=every)
     if json:
-        emit_json({"track": shape.name, "length": shape.length, "width": shape.width, "png": str(path)})
+        emit_json({"track": shape.name, "length": shape.length, "width": shape.width, "reverse": reverse,
+                   "clockwise": shape.clockwise, "every": every, **waypoint_table(shape), "png": str(path)})  # fmt: skip
     else:
         typer.echo(shape.summary())
-        typer.echo(f"saved {path}")
+        typer.echo(f"{len(shape.waypoints)} waypoints, every {every}th numbered; saved {path}")
 
 
 def _file_stem(name: str) -> str:
