@@ -234,7 +234,7 @@ def save_gif(images: list, path, fps: float = 15) -> Path:
         same = indices[k] == indices[k - 1]
         if same.any():
             delta = np.where(same, clear, indices[k]).astype(np.uint8)
-            frames[k] = Image.fromarray(delta, mode="P")
+            frames[k] = Image.frombytes("P", frames[k].size, delta.tobytes())
             frames[k].putpalette(frames[0].getpalette())
     ends = np.round(np.arange(1, len(frames) + 1) * 100 / fps) * 10  # ms, on the GIF's 10 ms grid
     durations = np.diff(np.r_[0, ends]).astype(int).tolist()

@@ -71,7 +71,9 @@ def test_trace_reads_in_one_pandas_line_and_matches_the_episode(tmp_path):
     assert ((trace["closest_waypoint_behind"] + 1) % n == trace["closest_waypoint_ahead"]).all()
     # the commanded (steering, speed) is the action's entry in the table
     table = env.unwrapped.actions
-    assert [table[a] for a in trace["action"]] == list(zip(trace["steering"], trace["command_speed"], strict=True))
+    assert [table[a] for a in trace["action"]] == list(
+        zip(trace["steering"], trace["command_speed"], strict=True)
+    )
     # numpy reader agrees with pandas
     ours = read_trace(tmp_path)
     assert np.allclose(ours["speed"], trace["speed"]) and list(ours["status"]) == list(trace["status"])
@@ -143,7 +145,9 @@ def test_analyze_numbers_match_a_pandas_groupby(tmp_path):
     assert sum(v is None for v in ours) == len(ours) - len(reference)
     evaluation = trace[trace["phase"] == "eval"]
     speed = evaluation.groupby("closest_waypoint_behind")["speed"].mean()
-    assert analysis["speed_per_waypoint"]["mean_speed"][int(speed.index[3])] == pytest.approx(speed.iloc[3], abs=1e-4)
+    assert analysis["speed_per_waypoint"]["mean_speed"][int(speed.index[3])] == pytest.approx(
+        speed.iloc[3], abs=1e-4
+    )
     usage = analysis["action_usage"]
     assert usage["phase"] == "eval" and sum(usage["steps"].values()) == len(evaluation)
     for kind, shares in usage["share"].items():
@@ -186,3 +190,112 @@ def test_analyze_bad_inputs_exit_2_with_one_line(cli, tmp_path):
     config["config"]["env_kwargs"]["track"] = "oval"  # the trace's waypoints do not exist there
     (other / "config.json").write_text(json.dumps(config))
     one_line_error(cli("track", "analyze", other, "--out", tmp_path / "o"), "recorded on another track")
+
+
+# -- replays -----------------------------------------------------------------------------------
+
+
+def gif_frames(path: Path):
+    from PIL import Image
+
+    image = Image.open(path)
+    durations = []
+    for k in range(image.n_frames):
+        image.seek(k)
+        durations.append(image.info["duration"])
+    return image, durations
+
+
+def test_replay_gif_plays_the_lap_in_real_time_with_the_road_below_the_header(tmp_path):
+    from PIL import Image
+
+    from gymlab.envs.track_render import ReplayRenderer
+    from gymlab.experiments.traces import write_replay_gif
+
+    env = gym.make(TRACK, track="oval", actions="racing")
+    path, summary = write_replay_gif(PurePursuit(), env, tmp_path / "lap.gif", title="pure pursuit")
+    assert summary["status"] == "lap_complete" and not list(tmp_path.glob(".*"))
+    image, durations = gif_frames(path)
+    assert image.n_frames == summary["steps"]  # one frame per step
+    assert sum(durations) == pytest.approx(1000 * summary["time"], abs=10)  # a 15 Hz clock, not 14.3
+    renderer = ReplayRenderer(env.unwrapped.track)
+    assert image.size == renderer.size and image.size[0] == 480
+    road = np.all(np.asarray(renderer.background) == 209, axis=2)  # matplotlib's "0.82" grey
+    assert road.any() and not road[: renderer.HEADER].any()  # the header band is free of road
+    image.seek(image.n_frames - 1)
+    last = np.asarray(image.convert("RGB"))
+    assert (np.abs(last.astype(int) - [214, 39, 40]).sum(axis=2) < 30).sum() > 50  # the red car is drawn
+    assert Image.open(path).format == "GIF"
+
+
+def test_long_episode_thins_frames_but_keeps_the_clock(tmp_path):
+    from gymlab.envs.tracks import get_track
+    from gymlab.experiments.plots.track import save_replay_gif
+
+    track = get_track("oval")
+    s = np.linspace(0, 3 * track.length, 700)
+    points = np.array([track.point_at(v) for v in s])
+    trajectory = np.column_stack([points[:, :2], points[:, 2], np.full(len(s), 1.0)])
+    image, durations = gif_frames(save_replay_gif(track, trajectory, tmp_path / "long.gif", max_frames=300))
+    assert image.n_frames <= 300 and sum(durations) == pytest.approx(700 / 15 * 1000, rel=0.02)  # real time
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """A tiny PPO run on the oval, written by the project's runner (one rollout of 64 steps)."""
+    from gymlab.experiments.runner import train
+
+    out = tmp_path_factory.mktemp("runs") / "ppo"
+    hyperparams = {"n_envs": 1, "n_steps": 64, "batch_size": 32, "n_epochs": 1}
+    train("track", "ppo", steps=64, env_kwargs={"track": "oval"}, hyperparams=hyperparams, out=out,
+          eval_episodes=1)  # fmt: skip
+    return out
+
+
+def test_drive_a_trained_run_with_a_replay(cli, tmp_path, trained_run):
+    gif = tmp_path / "run.gif"
+    result = cli("track", "drive", "--agent", trained_run, "--episodes", "1", "--gif", gif, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["track"] == "oval" and data["agent"] == "ppo" and len(data["trials"]) == 1
+    image, _ = gif_frames(gif)
+    assert image.n_frames == data["trials"][0]["steps"]
+    other = cli("track", "drive", "--agent", trained_run, "--episodes", "1", "--track", "reinvent", "--json")
+    assert json.loads(other.stdout)["track"] == "reinvent"
+
+
+def test_drive_bad_agents_exit_2(cli, tmp_path, trained_run):
+    def one_line_error(result, fragment):
+        assert result.exit_code == 2, result.output
+        assert fragment in result.stderr and result.stderr.count("\n") == 1
+
+    one_line_error(cli("track", "drive", "--agent", tmp_path / "nowhere"), "unknown agent")
+    one_line_error(cli("track", "drive", "--agent", trained_run, "--actions", "racing"), "action space")
+    one_line_error(cli("track", "drive", "--agent", tmp_path), "not a finished gymlab run")
+
+
+# -- the waypoint map --------------------------------------------------------------------------
+
+
+def test_show_lists_waypoints_widths_curvature_and_reverses(cli, tmp_path):
+    from gymlab.envs.tracks import get_track
+
+    forward = json.loads(cli("track", "show", "reinvent", "--out", tmp_path, "--json").stdout)
+    track = get_track("reinvent")
+    assert forward["waypoints"] == np.round(track.waypoints, 4).tolist() and forward["every"] == 5
+    assert len(forward["widths"]) == len(forward["curvature"]) == len(track.waypoints)
+    assert np.allclose(forward["widths"], 0.76, atol=0.01)
+    curvature = np.array(forward["curvature"])
+    assert (
+        curvature.max() == pytest.approx(1 / 0.61, rel=0.1) and np.abs(curvature[:5]).max() < 0.05
+    )  # bend; start straight
+    assert Path(forward["png"]).read_bytes()[:4] == b"\x89PNG" and not forward["clockwise"]
+    back = json.loads(
+        cli("track", "show", "reinvent", "--reverse", "--every", "10", "--out", tmp_path, "--json").stdout
+    )
+    assert back["clockwise"] and back["every"] == 10 and back["waypoints"][0] == forward["waypoints"][0]
+    assert back["waypoints"][1] == forward["waypoints"][-1]  # same start line, the other way round
+    assert np.allclose(sorted(back["curvature"]), sorted(-curvature), atol=0.05)
+    text = cli("track", "show", "oval", "--out", tmp_path)
+    assert "waypoints, every" in text.stdout and (tmp_path / "oval.png").exists()
+    assert cli("track", "show", "oval", "--every", "0", "--out", tmp_path).exit_code == 2

@@ -70,8 +70,8 @@ def save_replay_gif(
     reward and progress (:class:`gymlab.envs.track_render.ReplayRenderer`).
 
     ``trajectory``: (x, y, yaw, speed) per step; ``rewards``/``progress`` (optional) the same
-    length. Real time up to ``max_frames`` frames (40 s at 15 Hz); a longer episode keeps every
-    k-th frame and plays k× faster, the clock still showing the episode's time.
+    length. Every step is a frame up to ``max_frames`` (40 s at 15 Hz); a longer episode keeps
+    every k-th step as a frame, shown k times as long: the replay still plays in real time.
     """
     from gymlab.envs.track_render import ReplayRenderer, save_gif
 
