@@ -164,8 +164,8 @@ class TraceRecorder(gym.Wrapper):
 
     def reset(self, **kwargs):
         observation, info = self.env.reset(**kwargs)
-        self._episode = self.log.begin(self.phase)
-        self._step = 0
+        self._episode = None  # numbered at its first step: a reset never stepped (a vector
+        self._step = 0  # env's autoreset after the last evaluation) is no episode
         return observation, info
 
     def step(self, action):
@@ -174,6 +174,8 @@ class TraceRecorder(gym.Wrapper):
         log = self.log
         if self.phase == "train":
             log.train_steps += 1
+        if self._step == 1:
+            self._episode = log.begin(self.phase)
         episode = self._episode
         if episode is not None:
             state = self.env.unwrapped.telemetry()

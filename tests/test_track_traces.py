@@ -299,3 +299,12 @@ def test_show_lists_waypoints_widths_curvature_and_reverses(cli, tmp_path):
     text = cli("track", "show", "oval", "--out", tmp_path)
     assert "waypoints, every" in text.stdout and (tmp_path / "oval.png").exists()
     assert cli("track", "show", "oval", "--every", "0", "--out", tmp_path).exit_code == 2
+
+
+def test_a_reset_never_stepped_is_no_episode(tmp_path):
+    log = TraceLog()
+    env = TraceRecorder(gym.make(TRACK, track="oval", actions="racing"), log)
+    rollout(env, PurePursuit(), seed=0, options={"start": "line"})
+    env.reset(seed=1)  # what a vector env's autoreset does after the last evaluation episode
+    rollout(env, PurePursuit(), seed=2, options={"start": "line"})
+    assert sorted(set(read_trace(log.write(tmp_path))["episode"])) == [0, 1]
