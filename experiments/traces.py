@@ -216,8 +216,8 @@ class Trace:
 
     def episodes(self) -> list[Trace]:
         """One Trace per episode (phase + episode number), in file order."""
-        key = np.char.add(self["phase"], self["episode"].astype(str))
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        phase, number = self["phase"], self["episode"]
+        starts = np.flatnonzero(np.r_[True, (phase[1:] != phase[:-1]) | (number[1:] != number[:-1])])
         bounds = np.r_[starts, len(self)]
         return [self.select(slice(a, b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
