@@ -152,7 +152,9 @@ class ReplayRenderer:
         font = font_manager.findfont("DejaVu Sans")
         self.font = ImageFont.truetype(font, 13)
         self.small = ImageFont.truetype(font, 11)
-        self.title = title
+        self.title = title  # shortened to end before the colour key
+        while len(self.title) > 1 and self.font.getlength(self.title) > width - 150:
+            self.title = self.title[:-2] + "…"
         self.colours = (np.array(colormaps["viridis"](np.linspace(0, 1, 64)))[:, :3] * 255).astype(int)
         self._key(width)
 
