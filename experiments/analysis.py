@@ -31,6 +31,7 @@ from gymlab.experiments.traces import Trace, read_trace
 
 __all__ = [
     "BEND_CURVATURE",
+    "action_table",
     "action_usage",
     "analyze_run",
     "best_lap",
@@ -97,15 +98,19 @@ def speed_per_waypoint(trace: Trace, track: Track) -> dict[str, Any]:
     return {"phase": phase, "mean_speed": _listed(mean), "steps": count.tolist()}
 
 
-def action_usage(trace: Trace, track: Track) -> dict[str, Any]:
+def action_usage(
+    trace: Trace, track: Track, table: list[tuple[float, float]] | None = None
+) -> dict[str, Any]:
     """Share of each action (index → steering, speed) on straights and bends (evaluation if any).
 
-    Continuous actions (index −1) are binned by the commanded (steering, speed) rounded to
-    5° and 0.5 m/s.
+    ``table``: the run's discrete actions (:func:`action_table`), so that actions never picked
+    show as 0 %; without it, the actions seen in the trace. Continuous actions (index −1) are
+    binned by the commanded (steering, speed) rounded to 5° and 0.5 m/s.
     """
     rows, phase = _evaluation_or_all(trace)
     kinds = segment_kind(track, rows["arc_length"])
-    if (rows["action"] >= 0).all():
+    discrete = bool((rows["action"] >= 0).all())
+    if discrete:
         keys = rows["action"]
     else:
         steer, speed = np.round(rows["steering"] / 5) * 5, np.round(rows["command_speed"] * 2) / 2
@@ -114,6 +119,12 @@ def action_usage(trace: Trace, track: Track) -> dict[str, Any]:
     for key in np.unique(keys):
         first = np.flatnonzero(keys == key)[0]
         labels[int(key)] = (float(rows["steering"][first]), float(rows["command_speed"][first]))
+    if discrete and table is not None:
+        if int(keys.max()) >= len(table):
+            raise GymlabError(
+                f"{trace.path} uses action {int(keys.max())}, but the run has {len(table)} actions"
+            )
+        labels = {index: (float(steer), float(speed)) for index, (steer, speed) in enumerate(table)}
     order = sorted(labels, key=lambda key: (labels[key][0], labels[key][1]))
     shares: dict[str, list[float]] = {}
     steps: dict[str, int] = {}
@@ -124,16 +135,24 @@ def action_usage(trace: Trace, track: Track) -> dict[str, Any]:
     return {
         "phase": phase,
         "actions": [
-            {
-                "index": key if (rows["action"] >= 0).all() else -1,
-                "steering": labels[key][0],
-                "speed": labels[key][1],
-            }
+            {"index": key if discrete else -1, "steering": labels[key][0], "speed": labels[key][1]}
             for key in order
         ],  # fmt: skip
         "share": shares,
         "steps": steps,
     }
+
+
+def action_table(env_kwargs: dict[str, Any]) -> list[tuple[float, float]] | None:
+    """The discrete (steering, speed) actions a run's env arguments select (None: continuous)."""
+    from gymlab.envs.track_racer import ACTION_PRESETS
+
+    if env_kwargs.get("continuous"):
+        return None
+    actions = env_kwargs.get("actions", "deepracer")
+    if isinstance(actions, str):
+        return ACTION_PRESETS.get(actions)
+    return [(float(steer), float(speed)) for steer, speed in actions]
 
 
 def best_lap(trace: Trace, track: Track) -> dict[str, Any] | None:
@@ -207,7 +226,7 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         "episodes": len(history),
         "reward_per_waypoint": reward_per_waypoint(trace, track),
         "speed_per_waypoint": speed_per_waypoint(trace, track),
-        "action_usage": action_usage(trace, track),
+        "action_usage": action_usage(trace, track, action_table(config.get("env_kwargs") or {})),
         "best_lap": best_lap(trace, track),
         "laps": history,
     }

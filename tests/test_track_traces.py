@@ -150,6 +150,14 @@ def test_analyze_numbers_match_a_pandas_groupby(tmp_path):
     )
     usage = analysis["action_usage"]
     assert usage["phase"] == "eval" and sum(usage["steps"].values()) == len(evaluation)
+    assert len(usage["actions"]) == 20 and usage["actions"][0] == {
+        "index": 0,
+        "steering": -30.0,
+        "speed": 1.0,
+    }
+    never = set(range(20)) - set(evaluation["action"])  # the racing table: unused actions show 0 %
+    position = {action["index"]: k for k, action in enumerate(usage["actions"])}
+    assert never and all(usage["share"][kind][position[a]] == 0 for a in never for kind in usage["share"])
     for kind, shares in usage["share"].items():
         assert sum(shares) == pytest.approx(1.0) or usage["steps"][kind] == 0
     lap = analysis["best_lap"]

@@ -96,7 +96,8 @@ def plot_speed_map(
 
 def plot_action_usage(runs: Runs, path: str | Path) -> Path:
     """Share of each action on straights and in bends: which actions the policy really picks."""
-    fig, axes = _columns(runs, width=7.0)
+    most = max(len(analysis["action_usage"]["actions"]) for analysis, _ in runs)
+    fig, axes = _columns(runs, width=max(7.0, 0.5 * most))
     findings = []
     colours = {"straight": "tab:gray", "left bend": "tab:blue", "right bend": "tab:orange"}
     for ax, (analysis, _track) in zip(axes[0], runs, strict=True):
