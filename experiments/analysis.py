@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from gymlab.envs.errors import GymlabError
-from gymlab.envs.tracks import Track, get_track
+from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 from gymlab.experiments.traces import Trace, read_trace
 
 __all__ = [
@@ -200,8 +200,6 @@ def run_track(run_dir: str | Path) -> tuple[Track, dict[str, Any]]:
         env_kwargs = dict(config.get("env_kwargs") or {})
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
         raise GymlabError(f"{path} is unreadable; delete {run_dir} and train it again") from None
-    from gymlab.envs.tracks import DEFAULT_TRACK
-
     track = get_track(env_kwargs.get("track", DEFAULT_TRACK), reverse=bool(env_kwargs.get("reverse", False)))
     return track, config
 

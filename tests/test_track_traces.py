@@ -305,7 +305,7 @@ def test_show_lists_waypoints_widths_curvature_and_reverses(cli, tmp_path):
     assert back["waypoints"][1] == forward["waypoints"][-1]  # same start line, the other way round
     assert np.allclose(sorted(back["curvature"]), sorted(-curvature), atol=0.05)
     text = cli("track", "show", "oval", "--out", tmp_path)
-    assert "waypoints, every" in text.stdout and (tmp_path / "oval.png").exists()
+    assert "waypoints, numbered in steps of" in text.stdout and (tmp_path / "oval.png").exists()
     assert cli("track", "show", "oval", "--every", "0", "--out", tmp_path).exit_code == 2
 
 

@@ -153,7 +153,7 @@ def show(
                    "clockwise": shape.clockwise, "every": every, **waypoint_table(shape), "png": str(path)})  # fmt: skip
     else:
         typer.echo(shape.summary())
-        typer.echo(f"{len(shape.waypoints)} waypoints, every {every}th numbered; saved {path}")
+        typer.echo(f"{len(shape.waypoints)} waypoints, numbered in steps of {every}; saved {path}")
 
 
 def _file_stem(name: str) -> str:

@@ -35,13 +35,12 @@ def plot_track(track: Track, path: str | Path, every: int | None = None) -> Path
         ax.annotate("", (x + 0.25 * np.cos(direction), y + 0.25 * np.sin(direction)), (x, y),
                     arrowprops={"arrowstyle": "-|>", "color": "tab:red", "lw": 1.5}, zorder=6)  # fmt: skip
     x, y, direction = track.point_at(0.0)
-    ax.annotate("start", (x, y), xytext=(x - side * 0.0, y), textcoords="data", fontsize=9, fontweight="bold",
-                ha="right", va="bottom", zorder=6)  # fmt: skip
+    ax.annotate("start", (x, y), fontsize=9, fontweight="bold", ha="right", va="bottom", zorder=6)
     radius = 1 / max(float(np.max(np.abs(track.curvature))), 1e-9)
     turning = "clockwise" if track.clockwise else "anticlockwise"
     ax.set_title(
         f"{track.name}: {track.length:.2f} m long, {track.width:.2f} m wide, tightest bend radius "
-        f"{radius:.2f} m\n{len(points)} waypoints (every {every}th numbered), driven {turning} (red arrows)",
+        f"{radius:.2f} m\n{len(points)} waypoints (numbered in steps of {every}), driven {turning} (red arrows)",
         fontsize=10,
     )
     ax.autoscale_view()
