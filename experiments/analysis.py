@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.rewards import DEFAULT_REWARD
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 from gymlab.experiments.traces import Trace, read_trace
 
@@ -219,7 +220,7 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         "name": Path(run_dir).name,
         "track": track.name,
         "agent": config.get("agent"),
-        "reward_name": config.get("reward"),
+        "reward_name": config.get("reward") or f"{DEFAULT_REWARD} (default)",
         "rows": len(trace),
         "episodes": len(history),
         "reward_per_waypoint": reward_per_waypoint(trace, track),
