@@ -111,15 +111,16 @@ def action_usage(
     rows, phase = _evaluation_or_all(trace)
     kinds = segment_kind(track, rows["arc_length"])
     discrete = bool((rows["action"] >= 0).all())
+    steer, speed = rows["steering"], rows["command_speed"]
     if discrete:
         keys = rows["action"]
     else:
-        steer, speed = np.round(rows["steering"] / 5) * 5, np.round(rows["command_speed"] * 2) / 2
+        steer, speed = np.round(steer / 5) * 5 + 0.0, np.round(speed * 2) / 2
         keys = np.unique(np.stack([steer, speed], axis=1), axis=0, return_inverse=True)[1].ravel()
     labels = {}
     for key in np.unique(keys):
         first = np.flatnonzero(keys == key)[0]
-        labels[int(key)] = (float(rows["steering"][first]), float(rows["command_speed"][first]))
+        labels[int(key)] = (float(steer[first]), float(speed[first]))
     if discrete and table is not None:
         if int(keys.max()) >= len(table):
             raise GymlabError(

@@ -316,3 +316,19 @@ def test_a_reset_never_stepped_is_no_episode(tmp_path):
     env.reset(seed=1)  # what a vector env's autoreset does after the last evaluation episode
     rollout(env, PurePursuit(), seed=2, options={"start": "line"})
     assert sorted(set(read_trace(log.write(tmp_path))["episode"])) == [0, 1]
+
+
+def test_continuous_actions_are_binned_for_the_usage_plot(tmp_path):
+    from gymlab.envs.tracks import get_track
+    from gymlab.experiments.analysis import action_usage
+
+    env = TraceRecorder(gym.make(TRACK, track="oval", continuous=True))
+    rollout(env, PurePursuit(), seed=0, options={"start": "line"})
+    trace = read_trace(env.log.write(tmp_path))
+    assert (trace["action"] == -1).all()
+    usage = action_usage(trace, get_track("oval"))
+    steering = [a["steering"] for a in usage["actions"]]
+    speeds = [a["speed"] for a in usage["actions"]]
+    assert all(s % 5 == 0 for s in steering) and all(v * 2 == int(v * 2) for v in speeds)
+    assert len(set(zip(steering, speeds, strict=True))) == len(steering) > 1
+    assert sum(usage["share"]["straight"]) == pytest.approx(1.0)
