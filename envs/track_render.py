@@ -62,23 +62,22 @@ def car_outline(x: float, y: float, yaw: float) -> np.ndarray:
 
 
 class TrackRenderer:
-    """Draws the env's state: track, trajectory coloured by speed, the car, a status title."""
+    """Draws the env's state: track, trajectory coloured by speed, the car, a status line.
+
+    ``rgb_array``: the fast :class:`ReplayRenderer` (PIL; the trail grows by the new
+    segments only). ``human``: a live matplotlib window.
+    """
 
     def __init__(self, track, interactive: bool = False) -> None:
-        import matplotlib
-
-        if interactive:
-            import matplotlib.pyplot as plt
-
-            plt.ion()
-            self.figure = plt.figure(figsize=(6, 5))
-        else:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-            from matplotlib.figure import Figure
-
-            self.figure = Figure(figsize=(6, 5))
-            FigureCanvasAgg(self.figure)
         self.interactive = interactive
+        if not interactive:
+            self.replay = ReplayRenderer(track, title=track.name)
+            return
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        plt.ion()
+        self.figure = plt.figure(figsize=(6, 5))
         ax = self.figure.add_subplot()
         draw_track(ax, track)
         self.path = speed_collection([], [], [])
@@ -89,20 +88,20 @@ class TrackRenderer:
         self.ax = ax
 
     def draw(self, trajectory, car, info) -> np.ndarray | None:
+        status = (
+            f"{info['status']}: {info['progress']:.1f} % in {info['lap_time']:.2f} s, now {car.speed:.2f} m/s"
+        )
+        if not self.interactive:
+            return self.replay.live(trajectory, status)
+        import matplotlib.pyplot as plt
+
         data = np.array(trajectory) if trajectory else np.zeros((0, 4))
         update_speed_collection(self.path, data[:, 0], data[:, 1], data[:, 3])
         self.car.set_xy(car_outline(car.x, car.y, car.yaw))
-        self.ax.set_title(
-            f"{info['status']}: {info['progress']:.1f} % in {info['lap_time']:.2f} s, now {car.speed:.2f} m/s",
-            fontsize=10,
-        )
+        self.ax.set_title(status, fontsize=10)
         self.figure.canvas.draw()
-        if self.interactive:
-            import matplotlib.pyplot as plt
-
-            plt.pause(0.001)
-            return None
-        return np.asarray(self.figure.canvas.buffer_rgba())[..., :3].copy()
+        plt.pause(0.001)
+        return None
 
     def close(self) -> None:
         if self.interactive:
@@ -196,24 +195,49 @@ class ReplayRenderer:
         images = []
         for k in range(len(points)):
             if k:
-                trail_draw.line(
-                    [tuple(points[k - 1]), tuple(points[k])], fill=self._colour(speed[k]), width=3
-                )
+                self._segment(trail_draw, points[k - 1], points[k], speed[k])
             if k % every and k != len(points) - 1:
                 continue
-            frame = trail.copy()
-            draw = ImageDraw.Draw(frame)
-            outline = self.pixels(*car_outline(x[k], y[k], yaw[k]).T)
-            draw.polygon([tuple(p) for p in outline], fill=(214, 39, 40), outline=(90, 0, 0))
-            draw.text((8, 5), self.title, font=self.font, fill="black")
             status = f"t = {k * dt:5.2f} s   {speed[k]:4.2f} m/s"
             if reward is not None:
                 status += f"   reward {reward[k]:+.3g}"
             if progress is not None:
                 status += f"   {progress[k]:5.1f} %"
-            draw.text((8, 25), status, font=self.font, fill="black")
-            images.append(frame)
+            images.append(self._finish(trail, x[k], y[k], yaw[k], status))
         return images
+
+    def live(self, trajectory: list, status: str) -> np.ndarray:
+        """An RGB array of a growing trajectory ((x, y, yaw, speed) per step; ``env.render()``):
+        only the segments added since the last call are drawn; a new list starts a new trail."""
+        from PIL import ImageDraw
+
+        if trajectory is not getattr(self, "_source", None) or len(trajectory) < self._drawn:
+            self._source, self._drawn, self._trail = trajectory, 0, self.background.copy()
+        if not trajectory:
+            return np.asarray(self._trail).copy()
+        data = np.asarray(trajectory[max(self._drawn - 1, 0) :], dtype=float)
+        points = self.pixels(data[:, 0], data[:, 1])
+        draw = ImageDraw.Draw(self._trail)
+        for k in range(1, len(points)):
+            self._segment(draw, points[k - 1], points[k], data[k, 3])
+        self._drawn = len(trajectory)
+        x, y, yaw, _ = trajectory[-1]
+        return np.asarray(self._finish(self._trail, x, y, yaw, status))
+
+    def _segment(self, draw, start, end, speed: float) -> None:
+        draw.line([tuple(start), tuple(end)], fill=self._colour(speed), width=3)
+
+    def _finish(self, trail, x: float, y: float, yaw: float, status: str):
+        """A copy of the trail with the car and the header's two lines."""
+        from PIL import ImageDraw
+
+        frame = trail.copy()
+        draw = ImageDraw.Draw(frame)
+        outline = self.pixels(*car_outline(x, y, yaw).T)
+        draw.polygon([tuple(p) for p in outline], fill=(214, 39, 40), outline=(90, 0, 0))
+        draw.text((8, 5), self.title, font=self.font, fill="black")
+        draw.text((8, 25), status, font=self.font, fill="black")
+        return frame
 
 
 def save_gif(images: list, path, fps: float = 15) -> Path:

@@ -332,3 +332,16 @@ def test_continuous_actions_are_binned_for_the_usage_plot(tmp_path):
     assert all(s % 5 == 0 for s in steering) and all(v * 2 == int(v * 2) for v in speeds)
     assert len(set(zip(steering, speeds, strict=True))) == len(steering) > 1
     assert sum(usage["share"]["straight"]) == pytest.approx(1.0)
+
+
+def test_env_rgb_array_render_grows_the_trail_and_starts_afresh_on_reset():
+    env = gym.make(TRACK, track="oval", actions="racing", render_mode="rgb_array")
+    env.reset(seed=0, options={"start": "line"})
+    first = env.render()
+    assert first.shape[1:] == (480, 3) and first.dtype == np.uint8
+    for _ in range(20):
+        env.step(11)  # straight ahead at 4 m/s
+    driven = env.render()
+    assert (np.abs(driven.astype(int) - first).sum(axis=2) > 0).sum() > 300  # the trail and the moved car
+    env.reset(seed=0, options={"start": "line"})
+    assert np.array_equal(env.render(), first)
