@@ -397,7 +397,22 @@ class TrackRacerEnv(gym.Env):
             "speed": self.car.speed,
         }
 
-    # -- look-ahead and inspection (baselines, the reward checker) -------------------------
+    # -- look-ahead and inspection (baselines, the reward checker, traces) -----------------
+
+    def telemetry(self) -> tuple:
+        """The car's state now, for per-step logs (:mod:`gymlab.experiments.traces`).
+
+        ``(x, y, heading°, speed m/s actual, steering° commanded, speed m/s commanded,
+        progress %, arc length m, closest waypoint behind, ahead, distance from centre m,
+        is_left_of_center, all_wheels_on_track, status)``. A tuple, not a dict: it is
+        read at every recorded step. Nothing is computed unless asked.
+        """
+        car = self.car
+        behind = self.track.behind_waypoint[self._segment]
+        ahead = behind + 1 if behind + 1 < self._n_waypoints else 0
+        return (car.x, car.y, math.degrees(car.yaw), car.speed, self._command[0], self._command[1],
+                self.progress, self._s, behind, ahead, abs(self._offset), self._offset > 0,
+                self._on_track, self._status)  # fmt: skip
 
     def peek(self, action) -> tuple[float, dict[str, Any]]:
         """(reward, info) that ``action`` would give now, leaving the episode unchanged.

@@ -21,6 +21,7 @@ import numpy as np
 from gymlab.agents.base import Agent, rollout
 from gymlab.experiments.environments import config_env
 from gymlab.experiments.profiles import EVAL_SEED, profile_for
+from gymlab.experiments.traces import TraceLog, TraceRecorder
 
 __all__ = ["EVAL_SEED", "Recorder", "TimedAgent", "evaluate", "summarise"]
 
@@ -72,16 +73,22 @@ class TimedAgent(Agent):
         return action
 
 
-def evaluate(config: dict[str, Any], agent: Agent, episodes: int) -> dict[str, Any]:
+def evaluate(
+    config: dict[str, Any], agent: Agent, episodes: int, trace: TraceLog | None = None
+) -> dict[str, Any]:
     """Play the evaluation episodes of a resolved run config (its env, arguments, wrapper);
     returns ``{"summary", "episodes"}`` (and ``"trials"`` on a lap env: the same list
     ``gymlab track drive --json`` prints).
 
     ``decision_seconds`` is the agent's own thinking time per episode (planning a tour, a
-    forward pass), without the env's bookkeeping.
+    forward pass), without the env's bookkeeping. With a ``trace`` log, every step is recorded
+    there too (:mod:`gymlab.experiments.traces`).
     """
     measures = profile_for(config["env"]).measures
-    env = Recorder(config_env(config), measures.probe if measures else None)
+    made = config_env(config)
+    if trace is not None:
+        made = TraceRecorder(made, trace, "eval")
+    env = Recorder(made, measures.probe if measures else None)
     timed = TimedAgent(agent)
     played: list[dict[str, Any]] | None = None
     try:

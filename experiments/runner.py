@@ -22,7 +22,7 @@ from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.environments import config_env, env_id, make_env, short_name
 from gymlab.experiments.evaluation import evaluate
 from gymlab.experiments.executors import executor_for
-from gymlab.experiments.profiles import profile_for
+from gymlab.experiments.profiles import EVAL_SEED, profile_for
 from gymlab.experiments.spec import RunSpec, agent_names, config_hash, is_algorithm, resolve, run_name
 from gymlab.experiments.store import RESULT_FILE, RunResult, clean_abandoned, load_result
 from gymlab.experiments.training import execute_run, load_agent
@@ -135,11 +135,21 @@ def train(
     return execute_run(spec, run_dir, progress=progress, tensorboard=tensorboard)
 
 
-def evaluate_run(run_dir: str | Path, episodes: int | None = None) -> dict[str, Any]:
-    """Evaluate a finished run again: ``{"run_dir", "config", "summary", "episodes"}``."""
+def evaluate_run(
+    run_dir: str | Path, episodes: int | None = None, gif: str | Path | None = None
+) -> dict[str, Any]:
+    """Evaluate a finished run again: ``{"run_dir", "config", "summary", "episodes", "files"}``;
+    with ``gif``, also write a replay of one lap from the start line there (lap envs)."""
     agent, config = load_agent(run_dir)
     n = episodes if episodes is not None else config["eval_episodes"]
-    if n < 1:
-        raise GymlabError(f"--episodes must be at least 1 (got {n})")
+    check_count("--episodes", n, LIMITS["episodes"])
+    if gif is not None and not profile_for(config["env"]).traces:
+        raise GymlabError(f"--gif replays track runs; {run_dir} is a run on {config['env']}")
     report = evaluate(config, agent, n)
-    return {"run_dir": str(run_dir), "config": config, **report}
+    files = {}
+    if gif is not None:
+        from gymlab.experiments.plots.track import write_replay_gif
+
+        path, _ = write_replay_gif(agent, config_env(config), gif, title=Path(run_dir).name, seed=EVAL_SEED)
+        files["gif"] = str(path)
+    return {"run_dir": str(run_dir), "config": config, **report, "files": files}

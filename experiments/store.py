@@ -147,6 +147,8 @@ def read_config(run_dir: str | Path) -> dict[str, Any]:
     if (run_dir / RESULT_FILE).is_file():
         return load_result(run_dir).config
     data = _read_json(run_dir / CONFIG_FILE, run_dir)
+    if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
+        raise GymlabError(f"{run_dir / CONFIG_FILE} is unreadable; delete {run_dir} and run it again")
     return data["config"]
 
 

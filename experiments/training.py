@@ -41,10 +41,13 @@ from gymlab.experiments.store import (
     claim_run,
     load_result,
 )
+from gymlab.experiments.traces import TraceLog, TraceRecorder
 
 __all__ = ["execute_run", "load_agent", "stderr_progress", "use_one_torch_thread"]
 
 MODEL_FILE = "model.zip"
+TRACE_EVERY = 10  # trace.csv keeps every 10th training episode (and every evaluation step) …
+TRACE_ROWS = 100_000  # … and thins the training sample to stay under this many rows
 
 
 def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tensorboard: bool = False):
@@ -71,9 +74,11 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
             evaluations = PeriodicEvaluation(config)
             agent, train_seconds, steps_run = train_agent(config, partial, evaluations, progress, tensorboard)
             started = time.perf_counter()
-            report = evaluate(config, agent, config["eval_episodes"])
+            report = evaluate(config, agent, config["eval_episodes"], evaluations.trace)
             eval_seconds = time.perf_counter() - started
             partial.write_evaluation(report)
+            if evaluations.trace is not None:
+                evaluations.trace.write(partial.folder)
             if config["kind"] != "baseline":
                 evaluations.record(report, steps_run, train_seconds)  # the curve's last point
                 partial.write_curve(evaluations.points)
@@ -97,11 +102,18 @@ class PeriodicEvaluation:
 
     def __init__(self, config: dict[str, Any]):
         self.config = config
-        self.laps = profile_for(config["env"]).laps
+        profile = profile_for(config["env"])
+        self.laps = profile.laps
+        self.trace = TraceLog(train_every=TRACE_EVERY, limit=TRACE_ROWS) if profile.traces else None
         self.points: list[CurvePoint] = []
 
     def __call__(self, agent: Agent, steps: int, train_seconds: float) -> None:
-        self.record(evaluate(self.config, agent, self.config["eval_episodes"]), steps, train_seconds)
+        report = evaluate(self.config, agent, self.config["eval_episodes"], self.trace)
+        self.record(report, steps, train_seconds)
+
+    def training_env(self, env: gym.Env) -> gym.Env:
+        """``env``, recording a sample of its training episodes into the run's trace."""
+        return env if self.trace is None else TraceRecorder(env, self.trace, "train")
 
     def record(self, report: dict[str, Any], steps: int, train_seconds: float) -> None:
         """Add an evaluation's report as the curve point at ``steps`` (replacing one already there)."""
@@ -135,7 +147,7 @@ def train_agent(
     if not made.learns:
         env.close()
         return agent, 0.0, 0
-    monitored = Monitor(env, str(partial.monitor_dir / "0"))
+    monitored = Monitor(evaluations.training_env(env), str(partial.monitor_dir / "0"))
     steps, chunks = config["steps"], max(config["evaluations"], 1)
     clock = 0.0
     for chunk in range(chunks):  # learn, then evaluate (the last evaluation is the final one)
@@ -193,7 +205,7 @@ def _train_sb3(
     monitor = partial.monitor_dir
 
     def monitored(rank: int) -> Callable[[], gym.Env]:
-        return lambda: Monitor(config_env(config), str(monitor / str(rank)))
+        return lambda: Monitor(evaluations.training_env(config_env(config)), str(monitor / str(rank)))
 
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
     steps_run = agent.steps_collected(config["steps"], n_envs)

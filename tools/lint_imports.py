@@ -14,7 +14,6 @@ in it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -49,8 +48,11 @@ def main() -> int:
         if "--edges" in sys.argv[1:]:
             print_edges(Path(folder))
             return 0
-        command = [str(Path(sys.executable).with_name("lint-imports")), str(REPO / "pyproject.toml")]
-        return subprocess.run(command, cwd=folder, check=False).returncode
+        from importlinter.cli import lint_imports
+
+        sys.path.insert(0, folder)
+        os.chdir(folder)
+        return lint_imports(config_filename=str(REPO / "pyproject.toml"), no_cache=True)
 
 
 if __name__ == "__main__":

@@ -105,12 +105,17 @@ def train_command(
 def evaluate_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `gymlab train`/`compare`.")],
     episodes: Annotated[int | None, typer.Option("--episodes", help="Evaluation episodes.")] = None,
+    gif: Annotated[
+        Path | None, typer.Option("--gif", help="Track runs: write a GIF replay of one lap here.")
+    ] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Evaluate a trained run on the measures of its env (optimality, gap to optimal, laps)."""
     from gymlab.experiments.runner import evaluate_run
 
-    report = evaluate_run(run_dir, episodes)
+    if gif is not None:
+        output_dir(gif.parent, "gif", "--gif")
+    report = evaluate_run(run_dir, episodes, gif)
     if as_json:
         emit_json(report)
         return

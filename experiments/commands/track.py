@@ -9,6 +9,8 @@ import numpy as np
 import typer
 
 from gymlab.agents.driving import AGENTS
+from gymlab.envs import ENV_IDS
+from gymlab.envs.errors import GymlabError
 from gymlab.envs.limits import LIMITS, check_count
 from gymlab.envs.rewards import DEFAULT_TIMEOUT, duration
 from gymlab.envs.track_racer import ACTION_PRESETS
@@ -25,7 +27,6 @@ from gymlab.experiments.results import provenance
 
 app = typer.Typer(no_args_is_help=True)
 
-DriverAgent = choices("DriverAgent", AGENTS)
 ActionSet = choices("ActionSet", ACTION_PRESETS)
 
 TrackArg = Annotated[
@@ -36,17 +37,24 @@ TrackArg = Annotated[
 @app.command()
 def drive(
     track: Annotated[
-        str, typer.Option(help="Built-in name, random:SEED, or a .npy route file.")
-    ] = "reinvent",
+        str | None,
+        typer.Option(
+            help="Built-in name, random:SEED, or a .npy route file (default reinvent, or the run's)."
+        ),
+    ] = None,
     agent: Annotated[
-        DriverAgent, typer.Option(help="pure-pursuit (racing line, braking points) or greedy (one step).")
+        str,
+        typer.Option(help=f"{', '.join(AGENTS)}, or the folder of a trained track run (RUN_DIR)."),
     ] = "pure-pursuit",
     reward: Annotated[
-        str, typer.Option(help="Built-in reward name or a .py file with reward_function.")
-    ] = "progress",
+        str | None,
+        typer.Option(
+            help="Built-in reward name or a .py file with reward_function (default progress, or the run's)."
+        ),
+    ] = None,
     actions: Annotated[
-        ActionSet, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
-    ] = "deepracer",
+        ActionSet | None, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
+    ] = None,
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
     episodes: Annotated[int, typer.Option(min=1, help="Number of evaluation trials.")] = 3,
@@ -55,32 +63,48 @@ def drive(
     out: Annotated[Path | None, typer.Option("--out", help="Also save trials.json here.")] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
+    """Evaluate a driving baseline or a trained run like the DeepRacer console: one row per trial
+    from the start line."""
     from gymlab.agents.driving import evaluate_trials
-    from gymlab.envs.track_racer import TrackRacerEnv
+    from gymlab.experiments.environments import make_env
+    from gymlab.experiments.traces import TraceRecorder
 
-    agent, actions = choice_value(agent), choice_value(actions)
+    actions = choice_value(actions)
     check_count("--episodes", episodes, LIMITS["episodes"])
     out_dir = None if out is None else output_dir(out, "track-drive")
-    env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
-    driver = AGENTS[agent]()
-    trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
+    name = agent.strip().lower().replace("_", "-")
+    if name in AGENTS:
+        settings = {"track": track or "reinvent", "reward": reward or "progress",
+                    "actions": actions or "deepracer", "continuous": continuous, "reverse": reverse}  # fmt: skip
+        env = make_env(ENV_IDS["track"], settings)
+        driver, label = AGENTS[name](), name
+    elif Path(agent).is_dir():
+        driver, env = _trained_driver(Path(agent), track, reward, actions, continuous, reverse)
+        label = Path(agent).name
+    else:
+        raise GymlabError(
+            f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}, or pass a trained track run folder"
+        )
+    recorder = TraceRecorder(env)
+    trials = evaluate_trials(recorder, driver, episodes=episodes, seed=seed)
+    env = env.unwrapped
     if gif is not None:
-        from gymlab.experiments.plots.track import save_replay_gif
+        from gymlab.experiments.plots.track import save_trace_gif
 
-        save_replay_gif(env.track, env.trajectory, gif, title=f"{agent} on {env.track.name}")
+        last = recorder.log.trace().episodes()[-1]
+        save_trace_gif(last, env.track, gif, title=f"{label} on {env.track.name}")
     config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
               "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
     files = {} if gif is None else {"gif": str(gif)}
     if out_dir is not None:
         files["trials"] = str(out_dir / "trials.json")
-    document = {"track": env.track.name, "agent": agent, "trials": trials, "files": files}
+    document = {"track": env.track.name, "agent": label, "trials": trials, "files": files}
     if out_dir is not None:
         write_json(out_dir / "trials.json", document | {"provenance": provenance(config, seed)})
     if json:
         emit_json(document | {"provenance": provenance(config, seed)})
         return
-    typer.echo(f"{agent} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
+    typer.echo(f"{label} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
     typer.echo(
         f"{'trial':>5}  {'time (s)':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
     )
@@ -100,6 +124,27 @@ def drive(
         typer.echo(f"trials saved to {files['trials']}")
 
 
+def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
+    """The agent of a trained track run and its env; --track, --reverse and --reward may change
+    the env, the action space is the model's own."""
+    from gymlab.experiments.runner import config_env, load_agent
+
+    if actions is not None or continuous:
+        raise GymlabError(
+            f"{run_dir} drives with the action space it was trained with; drop --actions/--continuous"
+        )
+    driver, config = load_agent(run_dir)
+    env = config_env(config)
+    if not hasattr(env.unwrapped, "telemetry"):
+        raise GymlabError(f"{run_dir} is a run on {config['env']}, not on the track; pass a track run")
+    changes = {"track": track, "reward": reward, "reverse": reverse or None}
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if changes:
+        env.close()
+        env = config_env({**config, "env_kwargs": {**config["env_kwargs"], **changes}})
+    return driver, env
+
+
 def _actions_label(env) -> str:
     if env.continuous:
         return "continuous"
@@ -113,24 +158,81 @@ def show(
         Path | None, typer.Option(help="Output directory (default runs/<time>-track-show/).")
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", help="Show the track driven the other way.")] = False,
+    every: Annotated[
+        int | None, typer.Option(min=1, help="Number every Nth waypoint (default: about 24 labels).")
+    ] = None,
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Save a PNG of a track with its length and width."""
+    """A waypoint map for reward authors: numbered waypoints, start line and driving direction.
+
+    --json lists waypoints [[x, y], …], the track width and curvature at each (for reward_function's
+    params["waypoints"] and params["closest_waypoints"]).
+    """
     from gymlab.envs.tracks import get_track
-    from gymlab.experiments.plots.track import plot_track
+    from gymlab.experiments.analysis import waypoint_table
+    from gymlab.experiments.plots.track import plot_track, waypoint_label_step
 
     out = output_dir(out, "track-show")
     shape = get_track(track, reverse=reverse)
-    path = plot_track(shape, out / f"{_file_stem(shape.name)}.png")
+    every = every or waypoint_label_step(len(shape.waypoints))
+    path = plot_track(shape, out / f"{_file_stem(shape.name)}.png", every=every)
     if json:
-        emit_json({"track": shape.name, "length": shape.length, "width": shape.width, "png": str(path)})
+        emit_json({"track": shape.name, "length": shape.length, "width": shape.width, "reverse": reverse,
+                   "clockwise": shape.clockwise, "every": every, **waypoint_table(shape), "png": str(path)})  # fmt: skip
     else:
         typer.echo(shape.summary())
-        typer.echo(f"saved {path}")
+        typer.echo(f"{len(shape.waypoints)} waypoints, numbered in steps of {every}; saved {path}")
 
 
 def _file_stem(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+@app.command()
+def analyze(
+    runs: Annotated[
+        list[Path],
+        typer.Argument(help="Run folders of trained track runs (each with config.json and trace.csv)."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default runs/<time>-track-analyze/).")
+    ] = None,
+    line: Annotated[
+        bool, typer.Option("--line/--no-line", help="Overlay a smoothed racing line on the speed map.")
+    ] = True,
+    json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Read the per-step traces of track runs: reward and speed on the track, action usage, best lap.
+
+    Several runs are drawn side by side. Writes PNGs and analysis.json (the numbers behind them).
+    """
+    from gymlab.agents.driving import smoothed_line
+    from gymlab.experiments.analysis import analyze_run, run_track
+    from gymlab.experiments.io import write_json
+    from gymlab.experiments.plots.traces import plot_analysis
+
+    out = output_dir(out, "track-analyze")
+    for run in runs:
+        if not run.is_dir():
+            raise GymlabError(f"{run} is not a folder; pass run folders written by `gymlab train track`")
+    analyses = [analyze_run(run) for run in runs]
+    tracks = [run_track(run)[0] for run in runs]
+    lines = [(smoothed_line(track), "smoothed line") for track in tracks] if line else None
+    pngs = plot_analysis(list(zip(analyses, tracks, strict=True)), out, lines)
+    document = {"runs": analyses, "png": pngs}
+    document["json"] = str(write_json(out / "analysis.json", document))
+    if json:
+        emit_json(document)
+        return
+    for analysis in analyses:
+        lap = analysis["best_lap"]
+        best = f"best: {lap['phase']} episode {lap['episode']}, {lap['status']} in {lap['time']:.2f} s"
+        typer.echo(
+            f"{analysis['name']}: {analysis['rows']:,} steps in {analysis['episodes']} episodes; {best}"
+        )
+    for name, path in pngs.items():
+        typer.echo(f"{name:<13} {path}")
+    typer.echo(f"numbers       {document['json']}")
 
 
 @app.command("check-reward")

@@ -130,6 +130,7 @@ class EnvProfile:
     reward_arg: str | None = None  # the env argument that takes a reward function
     default_reward: str | None = None  # its name when none is given
     laps: bool = False  # episodes are laps: evaluations from the start line, lap times, trajectories
+    traces: bool = False  # runs write trace.csv: every evaluation step, a sample of training episodes
     eval_episodes: int = 10  # evaluation episodes of `gymlab train` when none are asked for
 
     @property

@@ -100,5 +100,6 @@ PROFILE = register_profile(
         reward_arg="reward",
         default_reward=DEFAULT_REWARD,
         laps=True,
+        traces=True,
     )
 )
