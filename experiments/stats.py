@@ -205,3 +205,68 @@ def _gaussian(u: np.ndarray) -> np.ndarray:
 def normal_pdf(x: np.ndarray, mean: float, std: float) -> np.ndarray:
     """The normal density with the given mean and standard deviation."""
     return _gaussian((x - mean) / std) / std
+
+
+# ----------------------------------------------------------------------------- spread across seeds
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile: the t with P(T ≤ t) = p for ``df`` degrees of freedom.
+
+    The density Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) · (1 + x²/ν)^(−(ν+1)/2) is integrated by Simpson's
+    rule and the CDF inverted by bisection (to about 1e-9; no scipy).
+    """
+    if not 0 < p < 1 or df < 1:
+        raise GymlabError(f"t quantile needs 0 < p < 1 and df ≥ 1 (got p={p}, df={df})")
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    scale = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def cdf(t: float) -> float:
+        x = np.linspace(0.0, t, 4001)
+        y = scale * (1 + x * x / df) ** (-(df + 1) / 2)
+        h = t / 4000
+        return 0.5 + h / 3 * float(y[0] + y[-1] + 4 * y[1:-1:2].sum() + 2 * y[2:-1:2].sum())
+
+    lo, hi = 0.0, 1.0
+    while cdf(hi) < p:
+        lo, hi = hi, 2 * hi
+    for _step in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+    return (lo + hi) / 2
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Mean, sample standard deviation (ddof = 1), a two-sided t-interval of the mean, and n."""
+
+    mean: float
+    std: float
+    low: float
+    high: float
+    n: int
+    confidence: float
+
+    def describe(self, unit: str = "", digits: int = 2) -> str:
+        """``7.53 ± 0.12 s (95 % CI 7.38–7.68, n = 5)``."""
+        u = f" {unit}" if unit else ""
+        if self.n < 2:
+            return f"{self.mean:.{digits}f}{u} (n = {self.n}: no spread from one value)"
+        return (
+            f"{self.mean:.{digits}f} ± {self.std:.{digits}f}{u} ({100 * self.confidence:g} % CI "
+            f"{self.low:.{digits}f}–{self.high:.{digits}f}, n = {self.n})"
+        )
+
+
+def mean_interval(values: Iterable[float], confidence: float = 0.95) -> Spread:
+    """Spread of a few measurements (e.g. one per seed): mean ± t·s/√n, Student's t with n − 1 df."""
+    x = np.asarray(list(values), dtype=float)
+    if len(x) == 0 or not np.all(np.isfinite(x)):
+        raise GymlabError("mean_interval needs at least one finite value")
+    mean = float(x.mean())
+    if len(x) < 2:
+        return Spread(mean, math.nan, math.nan, math.nan, 1, confidence)
+    std = float(x.std(ddof=1))
+    half = t_quantile(0.5 + confidence / 2, len(x) - 1) * std / math.sqrt(len(x))
+    return Spread(mean, std, mean - half, mean + half, len(x), confidence)

@@ -13,6 +13,7 @@ import numpy as np
 from gymlab.agents.clustering import KMeansResult
 from gymlab.agents.optim import Run, TestFunction
 from gymlab.agents.supervised import LinearModel
+from gymlab.experiments.i18n import plot_text
 from gymlab.experiments.plots.common import save_figure
 from gymlab.experiments.stats import kde_grid, normal_pdf
 
@@ -20,7 +21,9 @@ from gymlab.experiments.stats import kde_grid, normal_pdf
 
 
 def _run_label(run: Run) -> str:
-    return f"{run.optimizer} lr={run.lr:g}: {run.outcome} ({run.steps} steps)"
+    return plot_text("{optimizer} lr={lr:g}: {outcome} ({steps} steps)").format(
+        optimizer=run.optimizer, lr=run.lr, outcome=run.outcome, steps=run.steps
+    )
 
 
 def plot_gd_losses(function: TestFunction, runs: list[Run], path: str | Path) -> Path:
@@ -32,20 +35,29 @@ def plot_gd_losses(function: TestFunction, runs: list[Run], path: str | Path) ->
         ax.plot(np.arange(len(gap)), gap, label=_run_label(run))
     ax.set_yscale("log")
     ax.set_ylim(1e-14, None)
-    ax.set_xlabel("step")
-    ax.set_ylabel("f(x) − f(x*)  (log scale)")
+    ax.set_xlabel(plot_text("step"))
+    ax.set_ylabel(plot_text("f(x) − f(x*)  (log scale)"))
     ax.set_title(f"{function.name}: {_gd_finding(runs)}")
     ax.legend(fontsize=8)
     return save_figure(fig, path)
 
 
 def _gd_finding(runs: list[Run]) -> str:
-    """A title that states the finding: which learning rates converged, crawled, diverged."""
+    """A title that states the finding: which runs converged, crawled, diverged — named by their
+    optimizer too when there are several (``momentum lr 0.01 converges; gd lr 0.01 crawls``)."""
+    several = len({run.optimizer for run in runs}) > 1
+    verbs = (
+        ("converged", plot_text("converges")),
+        ("max_steps", plot_text("has not converged")),
+        ("diverged", plot_text("diverges")),
+    )
     parts = []
-    for outcome, verb in (("converged", "converges"), ("max_steps", "crawls"), ("diverged", "diverges")):
-        lrs = [f"{run.lr:g}" for run in runs if run.outcome == outcome]
-        if lrs:
-            parts.append(f"lr {'/'.join(dict.fromkeys(lrs))} {verb}")
+    for outcome, verb in verbs:
+        names = [
+            f"{run.optimizer + ' ' if several else ''}lr {run.lr:g}" for run in runs if run.outcome == outcome
+        ]
+        if names:
+            parts.append(f"{'/'.join(dict.fromkeys(names))} {verb}")
     return "; ".join(parts)
 
 
@@ -68,7 +80,10 @@ def plot_gd_trajectories(
         ax.contour(gx, gy, values, levels=np.unique(levels), cmap="viridis", linewidths=0.7)
         for run, label in zip(runs, labels, strict=True):
             shown = _inside(run.path, function.view)
-            ax.plot(shown[:, 0], shown[:, 1], ".-", markersize=3, linewidth=1, label=label)
+            (line,) = ax.plot(
+                shown[:, 0], shown[:, 1], ".-", markersize=3, linewidth=1, label=_left(label, run, shown)
+            )
+            _mark_exit(ax, run, shown, line.get_color())
         ax.set_ylabel("y")
         ax.set_xlim(x_lo, x_hi)
         ax.set_ylim(y_lo, y_hi)
@@ -76,20 +91,40 @@ def plot_gd_trajectories(
         gx = np.linspace(x_lo, x_hi, 400)
         ax.plot(gx, [function.f(np.array([x])) for x in gx], color="black", linewidth=1)
         for run, label in zip(runs, labels, strict=True):
-            shown = _inside(run.path, function.view)[:, 0]
-            ax.plot(shown, [function.f(np.array([x])) for x in shown], ".-", markersize=4, label=label)
+            kept = _inside(run.path, function.view)
+            shown = kept[:, 0]
+            values = [function.f(np.array([x])) for x in shown]
+            (line,) = ax.plot(shown, values, ".-", markersize=4, label=_left(label, run, kept))
+            _mark_exit(ax, run, np.column_stack([shown, values]), line.get_color())
         ax.set_ylabel("f(x)")
         ax.set_xlim(x_lo, x_hi)
     for m in function.minima:
         ax.plot(*(m if function.dim == 2 else (m[0], function.f(np.array(m)))), "k*", markersize=12)
     ax.set_xlabel("x")
-    ax.set_title(title or f"{function.name}: paths of gradient descent (★ = local minima)")
+    ax.set_title(
+        title or plot_text("{name}: paths of gradient descent (★ = local minima)").format(name=function.name),
+        fontsize=10,
+    )
     ax.legend(fontsize=7, loc="best")
     return save_figure(fig, path)
 
 
-def _inside(path: np.ndarray, view: tuple[tuple[float, float], ...], margin: float = 10.0) -> np.ndarray:
-    """The iterates up to the first that leaves a generous box around the view (diverging runs)."""
+def _left(label: str, run: Run, shown: np.ndarray) -> str:
+    """The legend entry, saying when a (diverging) run leaves the picture."""
+    if len(shown) < len(run.path):
+        return label + plot_text(" — leaves the plot after step {step}").format(step=len(shown) - 1)
+    return label
+
+
+def _mark_exit(ax, run: Run, shown: np.ndarray, color: str) -> None:
+    """An arrow from the last iterate inside the plot towards the next one, outside it."""
+    if len(shown) < len(run.path) and len(shown) >= 1:
+        ax.plot(*shown[-1][:2], marker="X", markersize=10, color=color)
+
+
+def _inside(path: np.ndarray, view: tuple[tuple[float, float], ...], margin: float = 0.05) -> np.ndarray:
+    """The iterates up to the first outside the view (plus a small margin): a diverging run is
+    drawn while it is on the picture, not squashed onto an axis."""
     lo = np.array([v[0] for v in view])
     hi = np.array([v[1] for v in view])
     span = hi - lo
@@ -261,4 +296,28 @@ def plot_prediction_errors(
         fontsize=10,
     )
     ax.legend(fontsize=8)
+    return save_figure(fig, path)
+
+
+# ----------------------------------------------------------------------------- spread across seeds
+
+
+def plot_seed_spread(
+    values: dict[str, list[float]], unit: str, path: str | Path, title: str, ylabel: str
+) -> Path:
+    """One column per group: every seed's value as a dot, the mean as a bar and its 95 % t-interval."""
+    from gymlab.experiments.stats import mean_interval
+
+    fig, ax = plt.subplots(figsize=(max(4.5, 2.2 * len(values)), 4.5))
+    for x, points in enumerate(values.values()):
+        ax.scatter(np.full(len(points), x), points, s=30, alpha=0.7, zorder=3)
+        if points:
+            spread = mean_interval(points)
+            ax.hlines(spread.mean, x - 0.25, x + 0.25, color="black")
+            if spread.n > 1:
+                ax.vlines(x, spread.low, spread.high, color="black", linewidth=2)
+    ax.set_xticks(range(len(values)), [f"{label}\n(n = {len(v)})" for label, v in values.items()], fontsize=8)
+    ax.set_xlim(-0.6, len(values) - 0.4)
+    ax.set_ylabel(f"{ylabel} ({unit})")
+    ax.set_title(title, fontsize=10)
     return save_figure(fig, path)
