@@ -58,14 +58,14 @@ _state = {"lang": "en", "plot_lang": None, "noticed": False}
 
 
 def parse_po(text: str) -> dict[str, str]:
-    """The translated entries of a ``.po`` file as ``{msgid: msgstr}`` (fuzzy and empty ones left out)."""
+    """The translated entries of a ``.po`` file as ``{msgid: msgstr}`` (the header, fuzzy and empty ones left out)."""
     entries: dict[str, str] = {}
     msgid = msgstr = None
     field = None
     fuzzy = False
 
     def flush() -> None:
-        if msgid is not None and msgstr and not fuzzy:
+        if msgid and msgstr and not fuzzy:  # the header (msgid "") is left out
             entries[msgid] = msgstr
 
     for number, raw in enumerate(text.splitlines(), start=1):

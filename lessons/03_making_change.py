@@ -34,6 +34,14 @@ from gymlab.experiments.plots.coins import plot_coins_per_amount
 
 args = lesson_arguments(__doc__)  # everything here is exact: --seed has nothing to vary
 
+
+def said(change) -> str:
+    """``3 coins: 100 + 10 + 10`` in the lesson's language."""
+    return _("{count} coins: {coins}").format(
+        count=change.count, coins=" + ".join(map(str, change.coins_handed_out()))
+    )
+
+
 # %% [markdown]
 # ## 1. The book's cashier, `change.py`
 # A modern equivalent of the book's class: largest coin first, the smallest coin must be 10,
@@ -145,8 +153,8 @@ print(_("3. gymlab's Algorithm gives the same {counts} and leaves the caller's c
 coins, amount = (10, 60, 100), 120
 greedy, optimal = greedy_change(coins, amount), optimal_change(coins, amount)
 print(_("   pay {amount} with coins {coins}").format(amount=amount, coins=", ".join(map(str, coins))))
-print(_("   greedy : {answer}").format(answer=greedy.describe()))
-print(_("   optimal: {answer}  (dynamic programming)").format(answer=optimal.describe()))
+print(_("   greedy : {answer}").format(answer=said(greedy)))
+print(_("   optimal: {answer}  (dynamic programming)").format(answer=said(optimal)))
 
 # %% [markdown]
 # ## 4. Which coin systems are canonical?
@@ -167,7 +175,7 @@ for name, system in SYSTEMS.items():
         verdict = _("canonical (checked every amount below {bound})").format(bound=check.bound)
     else:
         verdict = _("NOT canonical: smallest failure {amount} (greedy {greedy}; optimal {optimal})").format(
-            amount=check.counterexample, greedy=check.greedy.describe(), optimal=check.optimal.describe()
+            amount=check.counterexample, greedy=said(check.greedy), optimal=said(check.optimal)
         )
     print(f"   {_(name) if name[0].isalpha() else name:<24} {', '.join(map(str, system)):<30} {verdict}")
 

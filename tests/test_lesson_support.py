@@ -84,3 +84,112 @@ def test_sample_position_and_prediction_error_plots(tmp_path):
     assert _is_png(plot_sample_positions(rng.integers(0, 100, 500), 100, 50, tmp_path / "pos.png"))
     misses = {"model": rng.normal(0, 5, 200), "baseline": rng.normal(0, 10, 200)}
     assert _is_png(plot_prediction_errors(misses, 10.0, "lb", tmp_path / "err.png"))
+
+
+# --- spread across seeds ------------------------------------------------------------------------
+
+
+def test_t_quantile_matches_tables_and_scipy():
+    from gymlab.experiments.stats import t_quantile
+
+    assert t_quantile(0.975, 4) == pytest.approx(2.7764451, abs=1e-6)  # the classic table value
+    assert t_quantile(0.025, 4) == pytest.approx(-2.7764451, abs=1e-6)
+    stats = pytest.importorskip("scipy.stats")
+    for df in (1, 2, 3, 9, 29, 100):
+        for p in (0.9, 0.975, 0.995):
+            assert t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-6)
+    with pytest.raises(GymlabError):
+        t_quantile(1.2, 3)
+
+
+def test_mean_interval_is_mean_sample_std_t_interval_and_n():
+    from gymlab.experiments.stats import mean_interval
+
+    spread = mean_interval([15.93, 15.53, 14.40, 15.67, 15.67])
+    assert spread.n == 5 and spread.mean == pytest.approx(15.44)
+    assert spread.std == pytest.approx(np.std([15.93, 15.53, 14.40, 15.67, 15.67], ddof=1))
+    half = 2.7764451 * spread.std / np.sqrt(5)
+    assert (spread.low, spread.high) == pytest.approx((15.44 - half, 15.44 + half), abs=1e-6)
+    assert spread.describe("s") == "15.44 ± 0.60 s (95 % CI 14.70–16.18, n = 5)"
+    assert "n = 1" in mean_interval([7.0]).describe("s")
+    with pytest.raises(GymlabError):
+        mean_interval([])
+
+
+def test_seed_spread_plot(tmp_path):
+    from gymlab.experiments.plots.demos import plot_seed_spread
+
+    path = plot_seed_spread({"a": [1.0, 1.2, 0.9], "b": []}, "s", tmp_path / "s.png", "t", "lap time")
+    assert _is_png(path)
+
+
+# --- translations (gettext) -------------------------------------------------------------------
+
+
+def test_po_catalog_compiles_to_mo_that_gettext_reads():
+    import gettext
+    import io
+
+    from gymlab.experiments.i18n import compile_mo, parse_po
+
+    po = (
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# a comment\nmsgid "two coins"\nmsgstr "동전 두 개"\n\n'
+        'msgid ""\n"long "\n"message"\nmsgstr ""\n"긴 "\n"메시지"\n\n'
+        '#, fuzzy\nmsgid "unsure"\nmsgstr "모름"\n\nmsgid "untranslated"\nmsgstr ""\n'
+    )
+    entries = parse_po(po)
+    assert entries == {"two coins": "동전 두 개", "long message": "긴 메시지"}
+    catalog = gettext.GNUTranslations(io.BytesIO(compile_mo(entries)))
+    assert catalog.gettext("two coins") == "동전 두 개" and catalog.gettext("long message") == "긴 메시지"
+    assert catalog.gettext("unsure") == "unsure"  # fuzzy entries are not used
+    with pytest.raises(GymlabError):
+        parse_po('msgid "a"\nmsgstr "b"\ngarbage\n')
+
+
+def test_language_comes_from_the_option_or_the_locale_environment():
+    from gymlab.experiments.i18n import detect_language
+
+    assert detect_language("ko") == detect_language("ko_KR") == detect_language("KO-kr") == "ko"
+    assert detect_language(None, {"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert detect_language(None, {"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}) == "ko"
+    assert detect_language(None, {"LANGUAGE": "en", "LC_ALL": "ko_KR.UTF-8"}) == "en"  # first one set wins
+    assert detect_language(None, {"LANGUAGE": "fr:ko"}) == "ko"
+    assert detect_language(None, {"LANG": "C.UTF-8"}) == detect_language(None, {}) == "en"
+    with pytest.raises(GymlabError, match="unknown language 'xx'"):
+        detect_language("xx")
+
+
+def test_placeholders_must_survive_translation():
+    from gymlab.experiments.i18n import missing_translations, placeholders
+
+    assert placeholders("{n:,} rows, {name!r}") == [("n", ","), ("name", "")]
+    assert missing_translations("ko", {"a message nobody translated"}) == ["a message nobody translated"]
+
+
+def test_plot_text_falls_back_to_english_without_a_hangul_font(monkeypatch, capsys):
+    from gymlab.experiments import i18n
+
+    monkeypatch.setattr(i18n, "hangul_font", lambda: None)
+    i18n.set_language("ko")
+    try:
+        assert i18n._("step") == "스텝"  # the narration is Korean …
+        assert i18n.plot_text("step") == "step"  # … the plot stays English
+        assert i18n.plot_text("lap time") == "lap time"
+        notices = capsys.readouterr().err.strip().splitlines()
+        assert len(notices) == 1 and "Hangul" in notices[0] or "한글" in notices[0]
+        monkeypatch.setattr(i18n, "hangul_font", lambda: "DejaVu Sans")
+        i18n.set_language("ko")
+        assert i18n.plot_text("step") == "스텝"
+    finally:
+        i18n.set_language("en")
+
+
+def test_hangul_detection_reads_the_font_file():
+    from matplotlib import font_manager
+
+    from gymlab.experiments.i18n import has_hangul
+
+    dejavu = font_manager.findfont("DejaVu Sans")
+    assert has_hangul(dejavu) is False  # DejaVu has no Hangul syllables
+    assert has_hangul("/no/such/font.ttf") is False
