@@ -79,10 +79,14 @@ for reward in rewards:
     summaries[reward], lines[reward] = run.metrics, report["episodes"][0]
     trained_seconds += run.train_seconds
     env_id = run.config["env"]
+    rollout = run.config["hyperparams"]["n_steps"] * run.config["hyperparams"]["n_envs"]
+    trained_steps = -(-steps // rollout) * rollout  # PPO collects whole rollouts
     env_kwargs = {key: value for key, value in run.config["env_kwargs"].items() if key != "reward"}
     print(_("   PPO on {reward:<19} ({seconds:4.1f} s): {result}").format(
         reward=reward, seconds=run.train_seconds, result=describe(run.metrics)))  # fmt: skip
 
+print(_("   (PPO collects whole rollouts of {rollout:,} steps: each run trained {trained:,} steps)").format(
+    rollout=rollout, trained=trained_steps))  # fmt: skip
 baseline = evaluate(env_id, PurePursuit(), env_kwargs, episodes=EVAL_LAPS)
 summaries["pure pursuit"], lines["pure pursuit"] = baseline["summary"], baseline["episodes"][0]
 print(f"   {_('pure pursuit'):<35}: {describe(summaries['pure pursuit'])}")
@@ -142,10 +146,10 @@ print(_("   wall time {elapsed:.0f} s, of which {trained:.0f} s training {runs} 
 # %%
 first = min(lapped, key=lambda r: summaries[r]["mean_lap_time"]) if lapped else None
 punchline(
-    _("after {steps:,} PPO steps per run: {results}; pure pursuit {pursuit}; the same PPO on {reward} with "
+    _("after {steps:,} PPO training steps per run: {results}; pure pursuit {pursuit}; the same PPO on {reward} with "
       "{seeds} seeds: {laps} lapped, lap time {spread}"),
     args.out,
-    steps=steps,
+    steps=trained_steps,
     results="; ".join(_("{reward} {lap}").format(reward=r, lap=lap(summaries[r])) for r in rewards),
     pursuit=lap(summaries["pure pursuit"]),
     reward=spread_reward,

@@ -123,6 +123,10 @@ def check_07(facts, text, out):
     for reward, lap_time in facts["lap_times"].items():
         saved = json.loads((out / f"ppo-{reward}-s0" / "evaluation.json").read_text())["summary"]
         assert saved["mean_lap_time"] == lap_time
+        config = json.loads((out / f"ppo-{reward}-s0" / "config.json").read_text())["config"]
+        rollout = config["hyperparams"]["n_steps"] * config["hyperparams"]["n_envs"]
+        assert config["steps"] <= facts["steps"] < config["steps"] + rollout and facts["steps"] % rollout == 0
+    assert f"after {facts['steps']:,} PPO training steps" in text
     seeds = facts["seed_lap_times"]
     assert len(seeds) >= 2 and seeds[0] == facts["lap_times"][facts["reward"]]
     assert f"{np.mean(seeds):.2f} ± {np.std(seeds, ddof=1):.2f} s" in text and f"n = {len(seeds)}" in text
