@@ -185,14 +185,16 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's name for "mark for extrac
 
 
 def has_hangul(font_file: str) -> bool:
-    """Does the font file have glyphs for Hangul syllables (checked on 한국어)?"""
+    """Does the font file draw Hangul syllables (three distinct glyphs for 한국어)?"""
     from matplotlib.ft2font import FT2Font
 
     try:
         charmap = FT2Font(font_file).get_charmap()
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(ord(ch) in charmap for ch in HANGUL_SAMPLE)
+    glyphs = [charmap.get(ord(ch)) for ch in HANGUL_SAMPLE]
+    # Real Hangul glyphs differ; a fallback font such as Last Resort maps the whole block to one.
+    return all(glyphs) and len(set(glyphs)) == len(glyphs)
 
 
 @functools.cache

@@ -193,3 +193,14 @@ def test_hangul_detection_reads_the_font_file():
     dejavu = font_manager.findfont("DejaVu Sans")
     assert has_hangul(dejavu) is False  # DejaVu has no Hangul syllables
     assert has_hangul("/no/such/font.ttf") is False
+
+
+def test_a_fallback_font_that_maps_every_hangul_syllable_to_one_box_does_not_count():
+    from matplotlib import font_manager
+
+    from gymlab.experiments.i18n import has_hangul
+
+    last_resort = [f.fname for f in font_manager.fontManager.ttflist if "last resort" in f.name.lower()]
+    if not last_resort:
+        pytest.skip("no Last Resort font installed here")
+    assert has_hangul(last_resort[0]) is False

@@ -142,14 +142,23 @@ def plot_regression(
     """Scatter of height and weight with the fitted line (a seeded subsample if there are many)."""
     fig, ax = plt.subplots(figsize=(7, 5))
     shown = np.random.default_rng(0).permutation(len(x))[:max_points]
-    ax.scatter(x[shown], y[shown], s=4, alpha=0.3, label=f"{len(shown):,} of {len(x):,} people")
+    ax.scatter(
+        x[shown],
+        y[shown],
+        s=4,
+        alpha=0.3,
+        label=plot_text("{shown:,} of {n:,} people").format(shown=len(shown), n=len(x)),
+    )
     line_x = np.array([x.min(), x.max()])
-    ax.plot(line_x, model.predict(line_x), color="crimson", linewidth=2, label="least-squares line")
-    ax.set_xlabel("height (inches)")
-    ax.set_ylabel("weight (pounds)")
+    ax.plot(
+        line_x, model.predict(line_x), color="crimson", linewidth=2, label=plot_text("least-squares line")
+    )
+    ax.set_xlabel(plot_text("height (inches)"))
+    ax.set_ylabel(plot_text("weight (pounds)"))
     ax.set_title(
-        f"Each extra inch adds {model.slope:.2f} lb on average (r = {r:.2f}): "
-        f"weight ≈ {model.slope:.2f}·height {model.intercept:+.1f}",
+        plot_text(
+            "Each extra inch adds {slope:.2f} lb on average (r = {r:.2f}): weight ≈ {slope:.2f}·height {intercept:+.1f}"
+        ).format(slope=model.slope, r=r, intercept=model.intercept),
         fontsize=10,
     )
     ax.legend()
@@ -161,10 +170,13 @@ def plot_joint_density(x: np.ndarray, y: np.ndarray, r: float, path: str | Path)
     gx, gy, density = kde_grid(x, y)
     fig, ax = plt.subplots(figsize=(6.5, 5.5))
     filled = ax.contourf(gx, gy, density, levels=14, cmap="Blues")
-    fig.colorbar(filled, ax=ax, label="density (per inch·pound)")
-    ax.set_xlabel("height (inches)")
-    ax.set_ylabel("weight (pounds)")
-    ax.set_title(f"Height and weight: one tilted hill (r = {r:.2f}) — taller people weigh more", fontsize=10)
+    fig.colorbar(filled, ax=ax, label=plot_text("density (per inch·pound)"))
+    ax.set_xlabel(plot_text("height (inches)"))
+    ax.set_ylabel(plot_text("weight (pounds)"))
+    ax.set_title(
+        plot_text("Height and weight: one tilted hill (r = {r:.2f}) — taller people weigh more").format(r=r),
+        fontsize=10,
+    )
     return save_figure(fig, path)
 
 
@@ -189,11 +201,13 @@ def plot_histograms(table: dict[str, np.ndarray], stats: dict[str, dict], path: 
             ax.plot(grid, normal_pdf(grid, mean, sd), color="crimson", label=f"normal({mean:.3g}, {sd:.3g})")
             ax.legend(fontsize=8)
         ax.set_xlabel(name)
-        ax.set_ylabel("density (share per unit)")
-        ax.set_title(f"{name}: mean {mean:.4g}, sd {sd:.3g}", fontsize=10)
+        ax.set_ylabel(plot_text("density (share per unit)"))
+        ax.set_title(
+            plot_text("{name}: mean {mean:.4g}, sd {sd:.3g}").format(name=name, mean=mean, sd=sd), fontsize=10
+        )
     for ax in list(axes.flat)[len(names) :]:
         ax.axis("off")
-    fig.suptitle("Histograms with the fitted normal curve: how close is each column to a bell?")
+    fig.suptitle(plot_text("Histograms with the fitted normal curve: how close is each column to a bell?"))
     fig.tight_layout()
     return save_figure(fig, path)
 
@@ -216,17 +230,17 @@ def plot_kmeans(
     fig, (elbow, silhouette, scatter) = plt.subplots(1, 3, figsize=(15, 4.5))
     elbow.plot(ks, [result.inertia for result in results], "o-")
     elbow.axvline(chosen.k, color="grey", linestyle=":")
-    elbow.set_xlabel("k (clusters)")
-    elbow.set_ylabel("inertia (Σ squared distance to centre)")
-    elbow.set_title("Elbow: inertia stops falling fast at the right k", fontsize=10)
+    elbow.set_xlabel(plot_text("k (clusters)"))
+    elbow.set_ylabel(plot_text("inertia (Σ squared distance to centre)"))
+    elbow.set_title(plot_text("Elbow: inertia stops falling fast at the right k"), fontsize=10)
     scored = [(k, s) for k, s in zip(ks, silhouettes, strict=True) if np.isfinite(s)]
     if scored:
         silhouette.plot(*zip(*scored, strict=True), "o-", color="darkorange")
         best_k = max(scored, key=lambda pair: pair[1])[0]
-        silhouette.set_title(f"Silhouette is highest at k = {best_k}", fontsize=10)
+        silhouette.set_title(plot_text("Silhouette is highest at k = {k}").format(k=best_k), fontsize=10)
     silhouette.axvline(chosen.k, color="grey", linestyle=":")
-    silhouette.set_xlabel("k (clusters)")
-    silhouette.set_ylabel("mean silhouette (−1…1)")
+    silhouette.set_xlabel(plot_text("k (clusters)"))
+    silhouette.set_ylabel(plot_text("mean silhouette (−1…1)"))
     shown = X[:, :2] if X.shape[1] > 1 else np.column_stack([X[:, 0], np.zeros(len(X))])
     for j in range(chosen.k):
         members = shown[chosen.labels == j]
@@ -236,7 +250,9 @@ def plot_kmeans(
         scatter.scatter(*centre, marker="X", s=120, color="black")
     scatter.set_xlabel(feature_names[0])
     scatter.set_ylabel(feature_names[1] if len(feature_names) > 1 else "")
-    scatter.set_title(f"k = {chosen.k}: the clusters found", fontsize=10)
+    scatter.set_title(
+        plot_text("k = {k}: the clusters found, named from their centres").format(k=chosen.k), fontsize=10
+    )
     scatter.legend(fontsize=8)
     return save_figure(fig, path)
 
@@ -263,12 +279,16 @@ def plot_sample_positions(positions: np.ndarray, population: int, draws: int, pa
         where="post",
         color="crimson",
         linestyle="--",
-        label="uniform: the same count everywhere",
+        label=plot_text("uniform: the same count everywhere"),
     )
-    ax.set_xlabel(f"position of the picked item in the stream (0 … {population - 1})")
-    ax.set_ylabel(f"times picked in {draws:,} samples")
+    ax.set_xlabel(
+        plot_text("position of the picked item in the stream (0 … {last})").format(last=population - 1)
+    )
+    ax.set_ylabel(plot_text("times picked in {draws:,} samples").format(draws=draws))
     ax.set_title(
-        f"Reservoir sampling favours no position: every bin within {100 * worst:.1f} % of uniform",
+        plot_text("Reservoir sampling favours no position: every bin within {worst:.1f} % of uniform").format(
+            worst=100 * worst
+        ),
         fontsize=10,
     )
     ax.legend(loc="lower right")
@@ -287,8 +307,8 @@ def plot_prediction_errors(
         shares[name] = float(np.mean(np.abs(miss) <= tolerance))
         ax.hist(miss, bins=bins, alpha=0.5, label=f"{name}: {shares[name]:.0%} within ±{tolerance:g} {unit}")
     ax.axvspan(-tolerance, tolerance, color="grey", alpha=0.15)
-    ax.set_xlabel(f"prediction error (predicted − true, {unit})")
-    ax.set_ylabel("people in the test set")
+    ax.set_xlabel(plot_text("prediction error (predicted − true, {unit})").format(unit=unit))
+    ax.set_ylabel(plot_text("people in the test set"))
     ranked = sorted(shares, key=shares.get, reverse=True)
     others = "".join(f", {name} for {shares[name]:.0%}" for name in ranked[1:])
     ax.set_title(
