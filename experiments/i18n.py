@@ -49,8 +49,10 @@ KNOWN_HANGUL_FONTS = (
     "source han",
     "gulim",
     "batang",
+    "unfonts",
 )
 
+_STYLED = ("bold", "light", "coding", "extra", "square", "round", "pen", "brush", "heavy", "thin", "italic")
 _state = {"lang": "en", "plot_lang": None, "noticed": False}
 
 
@@ -199,13 +201,36 @@ def has_hangul(font_file: str) -> bool:
 
 @functools.cache
 def hangul_font() -> str | None:
-    """The family name of an installed font with Hangul glyphs (known Korean/CJK families first), or None."""
+    """The family name of an installed font that draws Hangul, or None.
+
+    Matplotlib's cached font list comes first (known Korean/CJK families first); a font
+    installed after that cache was built (``apt install fonts-nanum``) is found among the
+    system's font files and added to matplotlib.
+    """
     from matplotlib import font_manager
 
+    def known(name: str) -> bool:
+        return any(key in name.lower().replace("_", " ") for key in KNOWN_HANGUL_FONTS)
+
     entries = font_manager.fontManager.ttflist
-    known = [e for e in entries if any(key in e.name.lower() for key in KNOWN_HANGUL_FONTS)]
-    for entry in known + [e for e in entries if e not in known]:
-        if has_hangul(entry.fname):
+    cached = {entry.fname for entry in entries}
+    for entry in sorted(entries, key=lambda e: not known(e.name)):
+        if known(entry.name) and has_hangul(entry.fname):
+            return entry.name
+    found = [
+        path
+        for path in font_manager.findSystemFonts()
+        if path not in cached
+        and (known(Path(path).stem) or any(key in Path(path).stem.lower() for key in ("cjk", "kr")))
+        and has_hangul(path)
+    ]
+    for path in found:  # every weight, so that bold titles find their face too
+        font_manager.fontManager.addfont(path)
+    plain = sorted(found, key=lambda path: (any(w in path.lower() for w in _STYLED), len(Path(path).stem)))
+    if plain:
+        return font_manager.FontProperties(fname=plain[0]).get_name()
+    for entry in entries:  # any other cached font that happens to draw Hangul
+        if not known(entry.name) and has_hangul(entry.fname):
             return entry.name
     return None
 
@@ -229,8 +254,9 @@ def plot_language() -> str:
             else:
                 import matplotlib
 
-                matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
-                matplotlib.rcParams["axes.unicode_minus"] = False
+                # DejaVu first (its math symbols, e.g. the minus in 10⁻⁶ ticks), the Hangul font
+                # as the fallback matplotlib uses glyph by glyph.
+                matplotlib.rcParams["font.family"] = ["DejaVu Sans", family]
         _state["plot_lang"] = lang
     return _state["plot_lang"]
 

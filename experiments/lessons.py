@@ -121,6 +121,8 @@ def lesson_arguments(
         args.lang = i18n.set_language(args.lang)
     except GymlabError as error:
         parser.error(str(error))
+    if args.lang != "en":
+        i18n.plot_language()  # fonts before the first figure (its axes take their font when made)
     if args.out is None:
         args.out = default_out_dir("lesson")
     try:

@@ -53,77 +53,72 @@ rows = 50_000 if args.quick else 1_000_000
 k = 1_000
 have_shell = all(shutil.which(tool) for tool in SHELL_TOOLS)
 
-with tempfile.TemporaryDirectory(prefix="lesson01-") as tmp:
-    work = Path(tmp)
-    print(_("1. Generate {rows:,} box scores (points, rebounds, blocks, assists) as a TSV").format(rows=rows))
-    began = time.perf_counter()
-    table, _types, _names = basketball_players(rows, seed=args.seed)
-    big = write_csv(work / "players.tsv", table, index=True, decimals=1, delimiter="\t")
-    print(_("   {name}: {mb:.1f} MB in {seconds:.1f} s").format(
-        name=big.name, mb=big.stat().st_size / 1e6, seconds=time.perf_counter() - began))  # fmt: skip
+work = Path(tempfile.mkdtemp(prefix="lesson01-"))  # removed at the end of the lesson
+print(_("1. Generate {rows:,} box scores (points, rebounds, blocks, assists) as a TSV").format(rows=rows))
+began = time.perf_counter()
+table, _types, _names = basketball_players(rows, seed=args.seed)
+big = write_csv(work / "players.tsv", table, index=True, decimals=1, delimiter="\t")
+print(_("   {name}: {mb:.1f} MB in {seconds:.1f} s").format(
+    name=big.name, mb=big.stat().st_size / 1e6, seconds=time.perf_counter() - began))  # fmt: skip
 
-    # %% [markdown]
-    # ## 2. The book's commands: `wc`, pipes, `shuf -n` — beside gymlab's functions
+# %% [markdown]
+# ## 2. The book's commands: `wc`, pipes, `shuf -n` — beside gymlab's functions
 
-    # %%
+# %%
 
-    print(_("2. Count lines, words and bytes"))
-    counts = count_text(big)
-    print(_("   gymlab count_text : {lines:,} lines, {words:,} words, {bytes:,} bytes").format(
-        lines=counts.lines, words=counts.words, bytes=counts.bytes))  # fmt: skip
-    if have_shell:
-        wc = [int(x) for x in shell("wc -l -w -c < players.tsv", work).split()]
-        print(f"   $ wc -l -w -c < players.tsv   →  {wc[0]:,} {wc[1]:,} {wc[2]:,}")
-        assert wc == [counts.lines, counts.words, counts.bytes], "wc and count_text disagree"
-        columns = shell("head -1 players.tsv | tr '\\t' '\\n' | wc -l", work)
-        print(
-            _("   $ head -1 players.tsv | tr '\\t' '\\n' | wc -l   →  {columns} columns").format(
-                columns=columns
-            )
-        )
-        top = shell("cut -f2 players.tsv | tail -n +2 | sort -n | tail -1", work)
-        print(
-            _("   $ cut -f2 players.tsv | tail -n +2 | sort -n | tail -1   →  most points: {top}").format(
-                top=top
-            )
-        )
-    else:
-        print(_("   (no {tools} here: the shell commands are skipped)").format(tools="/".join(SHELL_TOOLS)))
-    print(_("   words ÷ lines = {columns:g} columns (no spaces inside a TSV field)").format(
-        columns=counts.words / counts.lines))  # fmt: skip
-    population = describe(table)
-    print(_("   gymlab describe: most points {top:g}").format(top=population["points"]["max"]))
-
-    # %%
-
-    print(_("3. Sample {k:,} lines, keeping the header").format(k=k))
-    ours = sample_lines(big, k + 1, seed=args.seed)  # +1: the header line may be drawn too
-    header = (shell("head -1 players.tsv", work) if have_shell else "Index\t" + "\t".join(table)).encode()
-    body = [line for line in ours if line != header][:k]
-    write_text(work / "sample-gymlab.tsv", b"\n".join([header, *body]).decode() + "\n")
-    samples = {"reservoir_sample": read_numeric_csv(work / "sample-gymlab.tsv", delimiter="\t")}
-    if have_shell:
-        # shuf is seeded through --random-source, a file of seeded random bytes. It draws a
-        # random number for every line it reads (Algorithm R), so it needs bytes in proportion.
-        (work / "random-bytes").write_bytes(np.random.default_rng(args.seed).bytes(16 * rows))
-        shell(
-            f"(head -1 players.tsv; tail -n +2 players.tsv | shuf -n {k} --random-source=random-bytes)"
-            " > sample-shuf.tsv",
-            work,
-        )
-        print(f"   $ (head -1 players.tsv; tail -n +2 players.tsv | shuf -n {k} …) > sample-shuf.tsv")
-        samples["shuf -n"] = read_numeric_csv(work / "sample-shuf.tsv", delimiter="\t")
-    mean_points = population["points"]["mean"]
-    for name, sample in samples.items():
-        estimate = describe(sample)["points"]["mean"]
-        print(_("   {name:<16}: {rows:,} rows, mean points {mean:.2f}").format(
-            name=name, rows=len(sample["points"]), mean=estimate))  # fmt: skip
-    print(_("   all {rows:,} rows: mean points {mean:.2f}").format(rows=rows, mean=mean_points))
-    plot_histograms(
-        {name: samples["reservoir_sample"][name] for name in table},
-        describe(samples["reservoir_sample"]),
-        args.out / "sample-histograms.png",
+print(_("2. Count lines, words and bytes"))
+counts = count_text(big)
+print(_("   gymlab count_text : {lines:,} lines, {words:,} words, {bytes:,} bytes").format(
+    lines=counts.lines, words=counts.words, bytes=counts.bytes))  # fmt: skip
+if have_shell:
+    wc = [int(x) for x in shell("wc -l -w -c < players.tsv", work).split()]
+    print(f"   $ wc -l -w -c < players.tsv   →  {wc[0]:,} {wc[1]:,} {wc[2]:,}")
+    assert wc == [counts.lines, counts.words, counts.bytes], "wc and count_text disagree"
+    columns = shell("head -1 players.tsv | tr '\\t' '\\n' | wc -l", work)
+    print(
+        _("   $ head -1 players.tsv | tr '\\t' '\\n' | wc -l   →  {columns} columns").format(columns=columns)
     )
+    top = shell("cut -f2 players.tsv | tail -n +2 | sort -n | tail -1", work)
+    print(
+        _("   $ cut -f2 players.tsv | tail -n +2 | sort -n | tail -1   →  most points: {top}").format(top=top)
+    )
+else:
+    print(_("   (no {tools} here: the shell commands are skipped)").format(tools="/".join(SHELL_TOOLS)))
+print(_("   words ÷ lines = {columns:g} columns (no spaces inside a TSV field)").format(
+    columns=counts.words / counts.lines))  # fmt: skip
+population = describe(table)
+print(_("   gymlab describe: most points {top:g}").format(top=population["points"]["max"]))
+
+# %%
+
+print(_("3. Sample {k:,} lines, keeping the header").format(k=k))
+ours = sample_lines(big, k + 1, seed=args.seed)  # +1: the header line may be drawn too
+header = (shell("head -1 players.tsv", work) if have_shell else "Index\t" + "\t".join(table)).encode()
+body = [line for line in ours if line != header][:k]
+write_text(work / "sample-gymlab.tsv", b"\n".join([header, *body]).decode() + "\n")
+samples = {"reservoir_sample": read_numeric_csv(work / "sample-gymlab.tsv", delimiter="\t")}
+if have_shell:
+    # shuf is seeded through --random-source, a file of seeded random bytes. It draws a
+    # random number for every line it reads (Algorithm R), so it needs bytes in proportion.
+    (work / "random-bytes").write_bytes(np.random.default_rng(args.seed).bytes(16 * rows))
+    shell(
+        f"(head -1 players.tsv; tail -n +2 players.tsv | shuf -n {k} --random-source=random-bytes)"
+        " > sample-shuf.tsv",
+        work,
+    )
+    print(f"   $ (head -1 players.tsv; tail -n +2 players.tsv | shuf -n {k} …) > sample-shuf.tsv")
+    samples["shuf -n"] = read_numeric_csv(work / "sample-shuf.tsv", delimiter="\t")
+mean_points = population["points"]["mean"]
+for name, sample in samples.items():
+    estimate = describe(sample)["points"]["mean"]
+    print(_("   {name:<16}: {rows:,} rows, mean points {mean:.2f}").format(
+        name=name, rows=len(sample["points"]), mean=estimate))  # fmt: skip
+print(_("   all {rows:,} rows: mean points {mean:.2f}").format(rows=rows, mean=mean_points))
+plot_histograms(
+    {name: samples["reservoir_sample"][name] for name in table},
+    describe(samples["reservoir_sample"]),
+    args.out / "sample-histograms.png",
+)
 
 # %%
 draws = 500 if args.quick else 3_000
@@ -151,3 +146,4 @@ punchline(
     rows=rows,
     sample_means={name: describe(s)["points"]["mean"] for name, s in samples.items()},
 )  # fmt: skip
+shutil.rmtree(work)

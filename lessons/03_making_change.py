@@ -24,7 +24,6 @@ Try next: `gymlab coins check --coins 1,7,10`, `gymlab coins solve --coins 2,3 -
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from gymlab.agents.coins import Algorithm, check_canonical, greedy_change, optimal_change
@@ -96,52 +95,53 @@ if __name__ == "__main__":
     unittest.main()
 """
 
-with tempfile.TemporaryDirectory(prefix="lesson03-") as tmp:
-    work = Path(tmp)
-    (work / "change.py").write_text(BOOK_CHANGE_PY, encoding="utf-8")
-    (work / "change_test.py").write_text(BOOK_CHANGE_TEST_PY, encoding="utf-8")
-    book_namespace: dict = {}
-    exec(compile(BOOK_CHANGE_PY, "change.py", "exec"), book_namespace)  # the book's class, in-process
-    BookAlgorithm = book_namespace["Algorithm"]
-    book_counts = BookAlgorithm(4290, {10, 50, 100, 500}).calculate()
-    print(_("1. The book's cashier: Algorithm(4290, {{10, 50, 100, 500}}).calculate() → {counts}").format(
-        counts=book_counts))  # fmt: skip
-    callers_coins = {10, 60, 100}
-    not_ideal = BookAlgorithm(120, callers_coins).calculate()
-    print(_("   120 with coins 10, 60, 100 → {counts} (one 100, no 60, two 10s: the book's 'not ideal' case)")
-          .format(counts=not_ideal))  # fmt: skip
-    print(_("   the caller's coin set afterwards: {coins} — the book's class emptied it").format(
-        coins=callers_coins or "set()"))  # fmt: skip
+work = args.out / "book"  # the book's two files, written here to read and run
+work.mkdir(exist_ok=True)
+(work / "change.py").write_text(BOOK_CHANGE_PY, encoding="utf-8")
+(work / "change_test.py").write_text(BOOK_CHANGE_TEST_PY, encoding="utf-8")
+book_namespace: dict = {}
+exec(compile(BOOK_CHANGE_PY, "change.py", "exec"), book_namespace)  # the book's class, in-process
+BookAlgorithm = book_namespace["Algorithm"]
+book_counts = BookAlgorithm(4290, {10, 50, 100, 500}).calculate()
+print(_("1. The book's cashier: Algorithm(4290, {{10, 50, 100, 500}}).calculate() → {counts}").format(
+    counts=book_counts))  # fmt: skip
+callers_coins = {10, 60, 100}
+not_ideal = BookAlgorithm(120, callers_coins).calculate()
+print(_("   120 with coins 10, 60, 100 → {counts} (one 100, no 60, two 10s: the book's 'not ideal' case)")
+      .format(counts=not_ideal))  # fmt: skip
+print(_("   the caller's coin set afterwards: {coins} — the book's class emptied it").format(
+    coins=callers_coins or "set()"))  # fmt: skip
 
-    # %% [markdown]
-    # ## 2. The book's tests, `change_test.py`: five tests, one name
-    # A class body is a dictionary: each `def test_calculate` replaces the one before.
+# %% [markdown]
+# ## 2. The book's tests, `change_test.py`: five tests, one name
+# A class body is a dictionary: each `def test_calculate` replaces the one before.
 
-    # %%
-    def run_unittest(folder: Path) -> tuple[int, int]:
-        """Run `python -m unittest change_test` in ``folder``: (tests run, failures + errors)."""
-        done = subprocess.run(
-            [sys.executable, "-m", "unittest", "change_test"], cwd=folder, capture_output=True, text=True
-        )
-        ran = int(re.search(r"Ran (\d+) test", done.stderr).group(1))
-        failed = re.search(r"FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?", done.stderr)
-        bad = sum(int(x or 0) for x in failed.groups()) if failed else 0
-        return ran, bad
 
-    written = BOOK_CHANGE_TEST_PY.count("def test_")
-    book_ran, book_failed = run_unittest(work)
-    print(_("2. change_test.py defines {written} tests; `python -m unittest change_test` says: Ran {ran}, "
-            "{failed} failed").format(written=written, ran=book_ran, failed=book_failed))  # fmt: skip
-    counter = iter(range(1, written + 1))
-    renamed = re.sub(
-        r"def test_calculate", lambda _m: f"def test_calculate_{next(counter)}", BOOK_CHANGE_TEST_PY
+# %%
+def run_unittest(folder: Path) -> tuple[int, int]:
+    """Run `python -m unittest change_test` in ``folder``: (tests run, failures + errors)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "unittest", "change_test"], cwd=folder, capture_output=True, text=True
     )
-    (work / "change_test.py").write_text(renamed, encoding="utf-8")
-    fixed_ran, fixed_failed = run_unittest(work)
-    print(_("   with distinct names (test_calculate_1 … _{written}): Ran {ran}, {failed} failed — the "
-            "hidden test catches the emptied coin set").format(
-        written=written, ran=fixed_ran, failed=fixed_failed))  # fmt: skip
-    print(_("   (ruff's rule F811 and pyflakes flag a redefined method before anything runs)"))
+    ran = int(re.search(r"Ran (\d+) test", done.stderr).group(1))
+    failed = re.search(r"FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?", done.stderr)
+    bad = sum(int(x or 0) for x in failed.groups()) if failed else 0
+    return ran, bad
+
+
+written = BOOK_CHANGE_TEST_PY.count("def test_")
+book_ran, book_failed = run_unittest(work)
+print(_("2. change_test.py defines {written} tests; `python -m unittest change_test` says: Ran {ran}, "
+        "{failed} failed").format(written=written, ran=book_ran, failed=book_failed))  # fmt: skip
+counter = iter(range(1, written + 1))
+renamed = re.sub(r"def test_calculate", lambda _m: f"def test_calculate_{next(counter)}", BOOK_CHANGE_TEST_PY)
+(work / "change_test.py").write_text(renamed, encoding="utf-8")
+fixed_ran, fixed_failed = run_unittest(work)
+print(_("   with distinct names (test_calculate_1 … _{written}): Ran {ran}, {failed} failed — the "
+        "hidden test catches the emptied coin set").format(
+    written=written, ran=fixed_ran, failed=fixed_failed))  # fmt: skip
+print(_("   (ruff's rule F811 and pyflakes flag a redefined method before anything runs)"))
+print(_("   the book's files: {folder}/change.py, change_test.py").format(folder=work))
 
 # %% [markdown]
 # ## 3. What gymlab adds: the optimum (dynamic programming)

@@ -209,6 +209,36 @@ def test_every_lesson_is_a_notebook(lesson):
     assert jupytext.writes(notebook, fmt="ipynb")
 
 
+def test_a_lesson_runs_top_to_bottom_as_a_notebook(tmp_path):
+    jupytext = pytest.importorskip("jupytext", reason="pip install -e '.[notebooks]'")
+    nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[notebooks]'")
+    pytest.importorskip("ipykernel", reason="pip install -e '.[notebooks]'")
+    notebook = jupytext.read(LESSONS[2].path)  # 03: making change
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    printed = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    assert "PUNCHLINE:" in printed and "Ran 1" in printed
+    assert list(tmp_path.glob("runs/*-lesson/coins.png")), "the notebook saves its plots under runs/"
+
+
+def test_korean_plots_use_an_installed_hangul_font(tmp_path):
+    from gymlab.experiments.i18n import hangul_font
+
+    if hangul_font() is None:
+        pytest.skip("no font with Hangul installed (e.g. apt install fonts-nanum)")
+    completed = run(LESSONS[4].path, tmp_path, "--lang", "ko")  # 05: plot titles and legends in Korean
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "missing from font" not in completed.stderr and "does not have a glyph" not in completed.stderr
+    assert "한글 글꼴" not in completed.stderr  # no fallback notice
+
+
 # --- the CLI ----------------------------------------------------------------------------------------
 
 
