@@ -8,7 +8,10 @@
   (greedy variant: draw a few candidates and keep the best).
 - Restarts: run ``n_init`` times from different seeds and keep the lowest inertia.
 - Choosing k: the *elbow* of inertia against k, and the *silhouette* (−1…1, higher is better).
-- Judging against hidden labels: *purity* and the *adjusted Rand index* (0 = chance, 1 = perfect).
+- Naming: :func:`cluster_profiles` says what sets each cluster's centre apart ("high points,
+  low rebounds") — the data alone, no labels; a person turns that into a name.
+- Checking against hidden labels, when there are any: *purity*, the *adjusted Rand index* (0 =
+  chance, 1 = perfect) and each cluster's majority class (:func:`majority_classes`).
 """
 
 from __future__ import annotations
@@ -190,9 +193,40 @@ def adjusted_rand_index(truth: np.ndarray, predicted: np.ndarray) -> float:
     return (both - expected) / (maximum - expected)
 
 
-def name_clusters(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict[int, str]:
-    """The domain expert's step: name each cluster after the true class most of its points have."""
+def cluster_profiles(
+    X: np.ndarray, labels: np.ndarray, feature_names: list[str], top: int = 2, threshold: float = 0.5
+) -> dict[int, list[tuple[str, float]]]:
+    """What sets each cluster apart, from its centre alone (no hidden labels): the ``top`` features
+    whose cluster mean lies furthest from the overall mean, in standard deviations (z ≥ ``threshold``
+    in size), largest first — e.g. ``[("points", 1.6), ("rebounds", -0.7)]``. A person names
+    the cluster from this ("high points, low rebounds"); that is the step k-means leaves to us."""
+    mean, sd = X.mean(axis=0), X.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    profiles = {}
+    for j in np.unique(labels):
+        z = (X[labels == j].mean(axis=0) - mean) / sd
+        order = np.argsort(-np.abs(z))
+        chosen = [(feature_names[i], float(z[i])) for i in order[:top] if abs(z[i]) >= threshold]
+        profiles[int(j)] = chosen or [(feature_names[order[0]], float(z[order[0]]))]
+    return profiles
+
+
+def profile_name(
+    profile: list[tuple[str, float]], high: str = "high {feature}", low: str = "low {feature}"
+) -> str:
+    """``[("points", 1.6), ("rebounds", -0.7)]`` → ``"high points, low rebounds"`` (templates translatable)."""
+    return ", ".join((high if z > 0 else low).format(feature=feature) for feature, z in profile)
+
+
+def majority_classes(
+    truth: np.ndarray, predicted: np.ndarray, names: list[str]
+) -> dict[int, tuple[str, float]]:
+    """A check against hidden labels (not a way to name clusters): each cluster's most common true
+    class and the share of the cluster it makes up."""
     classes = np.unique(truth)
     clusters = np.unique(predicted)
     table = contingency(truth, predicted)
-    return {int(c): names[int(classes[table[:, j].argmax()])] for j, c in enumerate(clusters)}
+    return {
+        int(c): (names[int(classes[table[:, j].argmax()])], float(table[:, j].max() / table[:, j].sum()))
+        for j, c in enumerate(clusters)
+    }

@@ -3,7 +3,8 @@
 - :func:`create_app` — the Flask app: ``GET /`` describes the model, ``POST /predict`` answers
   ``{"height": 70}`` (or a list of heights, inches) with ``{"height": …, "weight": …}`` (pounds).
   A bad request gets HTTP 400 and ``{"error": "…"}``: one sentence saying what is wrong and how
-  to fix it. Unknown routes and methods answer in JSON too (404, 405).
+  to fix it. A height the service accepts but the model was not fitted on (outside the training
+  data's range) is answered with a ``"warning"`` beside the weight: it is an extrapolation. Unknown routes and methods answer in JSON too (404, 405).
 - :func:`save_model` / :func:`load_model` — the fitted line as a small JSON file: the artefact
   that travels from training to the service.
 - :func:`start_server` — run the app on a background thread (port 0 = any free port); stop it
@@ -46,8 +47,13 @@ MAX_BATCH = 1000
 """The most heights one request may ask for."""
 
 
-def create_app(model: LinearModel, height_range: tuple[float, float] = HEIGHT_RANGE) -> Flask:
-    """The Flask app serving ``model`` (weight in pounds from height in inches)."""
+def create_app(
+    model: LinearModel,
+    height_range: tuple[float, float] = HEIGHT_RANGE,
+    fitted: tuple[float, float] | None = None,
+) -> Flask:
+    """The Flask app serving ``model`` (weight in pounds from height in inches); ``fitted`` is the
+    range of heights it was fitted on (answers outside it carry a warning)."""
     if len(model.weights) != 1:
         raise GymlabError(
             f"the service needs a one-feature model (height → weight), got {len(model.weights)} features"
@@ -62,6 +68,7 @@ def create_app(model: LinearModel, height_range: tuple[float, float] = HEIGHT_RA
             slope=model.slope,
             intercept=model.intercept,
             heights=[low, high],
+            fitted_heights=list(fitted) if fitted else None,
             usage='POST /predict with JSON {"height": 70} or {"height": [60, 70]}',
         )
 
@@ -73,11 +80,18 @@ def create_app(model: LinearModel, height_range: tuple[float, float] = HEIGHT_RA
             return jsonify(error=heights), 400
         weights = [float(w) for w in model.predict(np.array(heights))]
         single = not isinstance(body["height"], list)
-        return jsonify(
-            height=heights[0] if single else heights,
-            weight=weights[0] if single else weights,
-            units={"height": "inches", "weight": "pounds"},
-        )
+        answer = {
+            "height": heights[0] if single else heights,
+            "weight": weights[0] if single else weights,
+            "units": {"height": "inches", "weight": "pounds"},
+        }
+        outside = [h for h in heights if fitted and not fitted[0] <= h <= fitted[1]]
+        if outside:
+            answer["warning"] = (
+                f"height {', '.join(f'{h:g}' for h in outside[:5])} in is outside {fitted[0]:.1f}–{fitted[1]:.1f} in, "
+                "the heights the model was fitted on: the weight is an extrapolation, not a measured fit"
+            )
+        return jsonify(answer)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -114,11 +128,19 @@ def _valid_heights(body: Any, low: float, high: float) -> list[float] | str:
 # ----------------------------------------------------------------------------- the model file
 
 
-def save_model(model: LinearModel, path: str | Path) -> Path:
-    """Write the fitted line as JSON (atomically): ``{"slope", "intercept"}``."""
-    return write_json(
-        path, {"kind": "height-weight line", "slope": model.slope, "intercept": model.intercept}
-    )
+def save_model(model: LinearModel, path: str | Path, fitted: tuple[float, float] | None = None) -> Path:
+    """Write the fitted line as JSON (atomically): ``{"slope", "intercept", "fitted_heights"}``
+    (the range of heights it was fitted on, when given)."""
+    data = {"kind": "height-weight line", "slope": model.slope, "intercept": model.intercept}
+    if fitted is not None:
+        data["fitted_heights"] = [float(fitted[0]), float(fitted[1])]
+    return write_json(path, data)
+
+
+def fitted_heights(path: str | Path) -> tuple[float, float] | None:
+    """The range of heights a model file says it was fitted on (None for files without it)."""
+    value = json.loads(Path(path).read_text(encoding="utf-8")).get("fitted_heights")
+    return (float(value[0]), float(value[1])) if isinstance(value, list) and len(value) == 2 else None
 
 
 def load_model(path: str | Path) -> LinearModel:
@@ -200,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         model = load_model(args.model)
     except GymlabError as error:
         raise SystemExit(f"error: {error}") from None
-    create_app(model).run(host=args.host, port=args.port)
+    create_app(model, fitted=fitted_heights(args.model)).run(host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ Try next: `--data height-weight-25k.csv` (the seed's real data; `gymlab demo reg
 recommendation change.
 """
 
+# %%
+
 import numpy as np
 
 from gymlab.agents.supervised import fit_closed_form, pearson_r, prediction_errors, train_test_split
@@ -28,6 +30,7 @@ from gymlab.experiments.datasets import (
     synthetic_height_weight,
     write_height_weight_csv,
 )
+from gymlab.experiments.i18n import _
 from gymlab.experiments.io import write_json, write_text
 from gymlab.experiments.lessons import lesson_arguments, one_line_errors, punchline
 from gymlab.experiments.plots.demos import (
@@ -43,71 +46,81 @@ TOLERANCE = 10.0  # pounds: how far off a pre-filled weight may be before users 
 WORTH_IT = 0.10  # the model must cut the baseline's typical error by at least 10 % to be worth shipping
 
 
-def main() -> None:
-    args = lesson_arguments(__doc__, data="CSV with Height… and Weight… columns (e.g. height-weight-25k.csv)")
+def _bell_shape(values: np.ndarray, column: dict[str, float]) -> str:
+    """A measured phrase: how close the share within 1 and 2 sd is to the normal's 68.3 % and 95.4 %."""
+    z = np.abs(values - column["mean"]) / column["std"]
+    within_1, within_2 = float(np.mean(z <= 1)), float(np.mean(z <= 2))
+    close = abs(within_1 - 0.683) <= 0.03 and abs(within_2 - 0.954) <= 0.02
+    verdict = "close to a bell curve" if close else "not bell-shaped"
+    return f"{verdict} ({within_1:.0%} within 1 sd, {within_2:.0%} within 2 sd; a bell has 68 %, 95 %)"
 
-    # 1. Ingest ---------------------------------------------------------------------------
-    if args.data is not None:
-        source = args.data
-    else:  # an export "as received": the synthetic sample with a few cells left empty
-        n = 3_000 if args.quick else 25_000
-        height, weight = synthetic_height_weight(n, seed=args.seed)
-        rng = np.random.default_rng(args.seed)
-        height[rng.random(n) < 0.004] = np.nan
-        weight[rng.random(n) < 0.004] = np.nan
-        source = write_height_weight_csv(args.out / "height-weight.csv", height, weight)
-    with one_line_errors():
-        raw_rows = len(next(iter(read_numeric_csv(source).values())))
-        height, weight = load_height_weight(source)
-    dropped = raw_rows - len(height)
-    print(
-        f"1. Ingest {source}: {raw_rows:,} rows, {dropped} dropped for a missing value, {len(height):,} kept"
-    )
 
-    # 2. Explore --------------------------------------------------------------------------
-    table = {"Height-Inches": height, "Weight-Pounds": weight}
-    stats = describe(table)
-    r = pearson_r(height, weight)
-    plot_histograms(table, stats, args.out / "histograms.png")
-    plot_joint_density(height, weight, r, args.out / "joint-density.png")
-    shapes = {name: _bell_shape(values, stats[name]) for name, values in table.items()}
-    print(
-        f"2. Explore: height {stats['Height-Inches']['mean']:.1f} ± {stats['Height-Inches']['std']:.1f} in, "
-        f"weight {stats['Weight-Pounds']['mean']:.1f} ± {stats['Weight-Pounds']['std']:.1f} lb, r = {r:.2f}"
-    )
+# %%
+args = lesson_arguments(__doc__, data="CSV with Height… and Weight… columns (e.g. height-weight-25k.csv)")
 
-    # 3. Model: fit on 80 %, judge on the 20 % the model has never seen ---------------------
-    train, test = train_test_split(len(height), test_share=0.2, seed=args.seed)
-    model = fit_closed_form(height[train], weight[train])
-    baseline = np.full(len(test), weight[train].mean())  # "everyone weighs the average"
-    predicted = model.predict(height[test])
-    ours = prediction_errors(weight[test], predicted, TOLERANCE)
-    naive = prediction_errors(weight[test], baseline, TOLERANCE)
-    gain = 1 - ours["rmse"] / naive["rmse"]
-    plot_regression(
-        height[train], weight[train], model, pearson_r(height[train], weight[train]), args.out / "model.png"
-    )
-    plot_prediction_errors(
-        {"height model": predicted - weight[test], "baseline (the average)": baseline - weight[test]},
-        TOLERANCE,
-        "lb",
-        args.out / "errors.png",
-    )
-    print(
-        f"3. Model on {len(train):,} people, judged on {len(test):,} unseen: typical error (RMSE) "
-        f"{ours['rmse']:.1f} lb against the baseline's {naive['rmse']:.1f} lb ({gain:.0%} better)"
-    )
+# %%
+# 1. Ingest ---------------------------------------------------------------------------
+if args.data is not None:
+    source = args.data
+else:  # an export "as received": the synthetic sample with a few cells left empty
+    n = 3_000 if args.quick else 25_000
+    height, weight = synthetic_height_weight(n, seed=args.seed)
+    rng = np.random.default_rng(args.seed)
+    height[rng.random(n) < 0.004] = np.nan
+    weight[rng.random(n) < 0.004] = np.nan
+    source = write_height_weight_csv(args.out / "height-weight.csv", height, weight)
+with one_line_errors():
+    raw_rows = len(next(iter(read_numeric_csv(source).values())))
+    height, weight = load_height_weight(source)
+dropped = raw_rows - len(height)
+print(_("1. Ingest {source}: {rows:,} rows, {dropped} dropped for a missing value, {kept:,} kept").format(
+    source=source, rows=raw_rows, dropped=dropped, kept=len(height)))  # fmt: skip
 
-    # 4. Conclude -------------------------------------------------------------------------
-    ship = gain >= WORTH_IT
-    decision = (
-        f"**Pre-fill the weight from the height, and let the user correct it.** Its typical "
-        f"error is {gain:.0%} smaller than pre-filling the average, clearing the {WORTH_IT:.0%} bar."
-        if ship
-        else f"**Do not pre-fill from height.** Its typical error is only {gain:.0%} smaller "
-        f"than pre-filling the average, below the {WORTH_IT:.0%} bar that would justify it."
-    )
-    report = f"""# Can we pre-fill a user's weight from their height?
+# %%
+# 2. Explore --------------------------------------------------------------------------
+table = {"Height-Inches": height, "Weight-Pounds": weight}
+stats = describe(table)
+r = pearson_r(height, weight)
+plot_histograms(table, stats, args.out / "histograms.png")
+plot_joint_density(height, weight, r, args.out / "joint-density.png")
+shapes = {name: _bell_shape(values, stats[name]) for name, values in table.items()}
+print(_("2. Explore: height {hm:.1f} ± {hs:.1f} in, weight {wm:.1f} ± {ws:.1f} lb, r = {r:.2f}").format(
+    hm=stats["Height-Inches"]["mean"], hs=stats["Height-Inches"]["std"], wm=stats["Weight-Pounds"]["mean"],
+    ws=stats["Weight-Pounds"]["std"], r=r))  # fmt: skip
+
+# %%
+# 3. Model: fit on 80 %, judge on the 20 % the model has never seen ---------------------
+train, test = train_test_split(len(height), test_share=0.2, seed=args.seed)
+model = fit_closed_form(height[train], weight[train])
+baseline = np.full(len(test), weight[train].mean())  # "everyone weighs the average"
+predicted = model.predict(height[test])
+ours = prediction_errors(weight[test], predicted, TOLERANCE)
+naive = prediction_errors(weight[test], baseline, TOLERANCE)
+gain = 1 - ours["rmse"] / naive["rmse"]
+plot_regression(
+    height[train], weight[train], model, pearson_r(height[train], weight[train]), args.out / "model.png"
+)
+plot_prediction_errors(
+    {"height model": predicted - weight[test], "baseline (the average)": baseline - weight[test]},
+    TOLERANCE,
+    "lb",
+    args.out / "errors.png",
+)
+print(_("3. Model on {train:,} people, judged on {test:,} unseen: typical error (RMSE) {ours:.1f} lb against "
+        "the baseline's {naive:.1f} lb ({gain:.0%} better)").format(
+    train=len(train), test=len(test), ours=ours["rmse"], naive=naive["rmse"], gain=gain))  # fmt: skip
+
+# %%
+# 4. Conclude -------------------------------------------------------------------------
+ship = gain >= WORTH_IT
+decision = (
+    f"**Pre-fill the weight from the height, and let the user correct it.** Its typical "
+    f"error is {gain:.0%} smaller than pre-filling the average, clearing the {WORTH_IT:.0%} bar."
+    if ship
+    else f"**Do not pre-fill from height.** Its typical error is only {gain:.0%} smaller "
+    f"than pre-filling the average, below the {WORTH_IT:.0%} bar that would justify it."
+)
+report = f"""# Can we pre-fill a user's weight from their height?
 
 *Generated by `lessons/08_data_science_workflow.py` (seed {args.seed}). Every number below is measured.*
 
@@ -149,34 +162,32 @@ each extra inch adds {model.slope:.1f} lb on average ([the fit](model.png)).
 - Ask for one more cheap input (age, sex, or activity level) and measure whether the share within
   ±{TOLERANCE:g} lb rises above the {ours["within"]:.0%} that height alone reaches.
 """
-    write_text(args.out / "report.md", report)
-    results = {
-        "rows": raw_rows,
-        "dropped": dropped,
-        "model": {"slope": model.slope, "intercept": model.intercept},
-        "test": {"model": ours, "baseline": naive, "improvement": gain},
-        "decision": "pre-fill" if ship else "do not pre-fill",
-    }
-    config = {"data": str(source), "tolerance_lb": TOLERANCE, "test_share": 0.2}
-    write_json(args.out / "results.json", results | {"provenance": provenance(config, args.seed)})
-    print(f"4. Conclude: {'pre-fill' if ship else 'do not pre-fill'}; report: {args.out}/report.md")
+write_text(args.out / "report.md", report)
+results = {
+    "rows": raw_rows,
+    "dropped": dropped,
+    "model": {"slope": model.slope, "intercept": model.intercept},
+    "test": {"model": ours, "baseline": naive, "improvement": gain},
+    "decision": "pre-fill" if ship else "do not pre-fill",
+}
+config = {"data": str(source), "tolerance_lb": TOLERANCE, "test_share": 0.2}
+write_json(args.out / "results.json", results | {"provenance": provenance(config, args.seed)})
+# %%
+print(_("4. Conclude: {decision}; report: {out}/report.md").format(
+    decision=_("pre-fill") if ship else _("do not pre-fill"), out=args.out))  # fmt: skip
 
-    punchline(
-        f"judged on {len(test):,} unseen people, height cuts the typical weight error from "
-        f"{naive['rmse']:.1f} lb (the average) to {ours['rmse']:.1f} lb ({gain:.0%} better), and "
-        f"{ours['within']:.0%} of predictions land within ±{TOLERANCE:g} lb — "
-        f"{'pre-fill it, editable' if ship else 'not worth pre-filling'}"
-    )
-
-
-def _bell_shape(values: np.ndarray, column: dict[str, float]) -> str:
-    """A measured phrase: how close the share within 1 and 2 sd is to the normal's 68.3 % and 95.4 %."""
-    z = np.abs(values - column["mean"]) / column["std"]
-    within_1, within_2 = float(np.mean(z <= 1)), float(np.mean(z <= 2))
-    close = abs(within_1 - 0.683) <= 0.03 and abs(within_2 - 0.954) <= 0.02
-    verdict = "close to a bell curve" if close else "not bell-shaped"
-    return f"{verdict} ({within_1:.0%} within 1 sd, {within_2:.0%} within 2 sd; a bell has 68 %, 95 %)"
-
-
-if __name__ == "__main__":
-    main()
+# %%
+punchline(
+    _("judged on {test:,} unseen people, height cuts the typical weight error from {naive:.1f} lb (the average) "
+      "to {ours:.1f} lb ({gain:.0%} better), and {within:.0%} of predictions land within ±{tolerance:g} lb — "
+      "{verdict}"),
+    args.out,
+    test=len(test),
+    naive=naive["rmse"],
+    ours=ours["rmse"],
+    gain=gain,
+    within=ours["within"],
+    tolerance=TOLERANCE,
+    verdict=_("pre-fill it, editable") if ship else _("not worth pre-filling"),
+    ship=ship,
+)  # fmt: skip

@@ -86,15 +86,20 @@ def test_kmeans_json_on_the_players(cli, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"k", "inertia", "labels", "centers", "silhouette", "files"}
+    assert set(document) == {"k", "inertia", "labels", "centers", "silhouette", "names", "files"}
+    assert len(document["names"]) == 4 and "high points" in document["names"]  # named from the centres
     assert document["k"] == 4 and len(document["labels"]) == 200
     assert np.array(document["centers"]).shape == (4, 4)
     assert 0.4 < document["silhouette"] <= 1
     saved = json.loads((tmp_path / "result.json").read_text())["result"]
     assert saved["adjusted_rand"] > 0.9 and saved["purity"] > 0.95
+    assert sorted(kind for kind, _share in saved["majority"]) == sorted(
+        ["scorer", "playmaker", "rim protector", "role player"]
+    )  # the hidden archetypes only as a check
     assert (tmp_path / "kmeans.png").exists()
     human = cli("demo", "kmeans", "--players", "200", "--k-max", "5", "--out", tmp_path / "h")
     assert "adjusted Rand index" in human.stdout and "rim protector" in human.stdout
+    assert "(high blocks, high rebounds)" in human.stdout  # the cluster's name comes from its centre
 
 
 def test_kmeans_on_a_csv_without_scaling(cli, tmp_path):

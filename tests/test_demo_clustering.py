@@ -78,7 +78,19 @@ def test_clusters_discover_the_hidden_archetypes(players):
     assert ari == pytest.approx(adjusted_rand_score(truth, labels), abs=1e-12)
     assert ari > 0.9
     assert clustering.purity(truth, labels) > 0.95
-    assert sorted(clustering.name_clusters(truth, labels, names).values()) == sorted(names)
+    majority = clustering.majority_classes(truth, labels, names)
+    assert sorted(name for name, _share in majority.values()) == sorted(names)
+    assert all(share > 0.9 for _name, share in majority.values())
+
+
+def test_cluster_profiles_name_clusters_from_their_centres_alone():
+    X = np.array([[10.0, 1.0], [11.0, 1.2], [1.0, 5.0], [1.2, 5.5]])
+    labels = np.array([0, 0, 1, 1])
+    profiles = clustering.cluster_profiles(X, labels, ["points", "rebounds"])
+    assert [f for f, _z in profiles[0]] == ["points", "rebounds"]
+    assert profiles[0][0][1] > 0 > profiles[0][1][1]
+    assert clustering.profile_name(profiles[0]) == "high points, low rebounds"
+    assert clustering.profile_name(profiles[1]) == "low points, high rebounds"
 
 
 def test_adjusted_rand_and_purity_on_known_cases():

@@ -84,3 +84,96 @@ def test_sample_position_and_prediction_error_plots(tmp_path):
     assert _is_png(plot_sample_positions(rng.integers(0, 100, 500), 100, 50, tmp_path / "pos.png"))
     misses = {"model": rng.normal(0, 5, 200), "baseline": rng.normal(0, 10, 200)}
     assert _is_png(plot_prediction_errors(misses, 10.0, "lb", tmp_path / "err.png"))
+
+
+# --- spread across seeds ------------------------------------------------------------------------
+
+
+def test_seed_spread_plot(tmp_path):
+    from gymlab.experiments.plots.demos import plot_seed_spread
+
+    path = plot_seed_spread({"a": [1.0, 1.2, 0.9], "b": []}, "s", tmp_path / "s.png", "t", "lap time")
+    assert _is_png(path)
+
+
+# --- translations (gettext) -------------------------------------------------------------------
+
+
+def test_po_catalog_compiles_to_mo_that_gettext_reads():
+    import gettext
+    import io
+
+    from gymlab.experiments.i18n import compile_mo, parse_po
+
+    po = (
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# a comment\nmsgid "two coins"\nmsgstr "동전 두 개"\n\n'
+        'msgid ""\n"long "\n"message"\nmsgstr ""\n"긴 "\n"메시지"\n\n'
+        '#, fuzzy\nmsgid "unsure"\nmsgstr "모름"\n\nmsgid "untranslated"\nmsgstr ""\n'
+    )
+    entries = parse_po(po)
+    assert entries == {"two coins": "동전 두 개", "long message": "긴 메시지"}
+    catalog = gettext.GNUTranslations(io.BytesIO(compile_mo(entries)))
+    assert catalog.gettext("two coins") == "동전 두 개" and catalog.gettext("long message") == "긴 메시지"
+    assert catalog.gettext("unsure") == "unsure"  # fuzzy entries are not used
+    with pytest.raises(GymlabError):
+        parse_po('msgid "a"\nmsgstr "b"\ngarbage\n')
+
+
+def test_language_comes_from_the_option_or_the_locale_environment():
+    from gymlab.experiments.i18n import detect_language
+
+    assert detect_language("ko") == detect_language("ko_KR") == detect_language("KO-kr") == "ko"
+    assert detect_language(None, {"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert detect_language(None, {"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}) == "ko"
+    assert detect_language(None, {"LANGUAGE": "en", "LC_ALL": "ko_KR.UTF-8"}) == "en"  # first one set wins
+    assert detect_language(None, {"LANGUAGE": "fr:ko"}) == "ko"
+    assert detect_language(None, {"LANG": "C.UTF-8"}) == detect_language(None, {}) == "en"
+    with pytest.raises(GymlabError, match="unknown language 'xx'"):
+        detect_language("xx")
+
+
+def test_placeholders_must_survive_translation():
+    from gymlab.experiments.i18n import missing_translations, placeholders
+
+    assert placeholders("{n:,} rows, {name!r}") == [("n", ","), ("name", "")]
+    assert missing_translations("ko", {"a message nobody translated"}) == ["a message nobody translated"]
+
+
+def test_plot_text_falls_back_to_english_without_a_hangul_font(monkeypatch, capsys):
+    from gymlab.experiments import i18n
+
+    monkeypatch.setattr(i18n, "hangul_font", lambda: None)
+    i18n.set_language("ko")
+    try:
+        assert i18n._("step") == "스텝"  # the narration is Korean …
+        assert i18n.plot_text("step") == "step"  # … the plot stays English
+        assert i18n.plot_text("lap time") == "lap time"
+        notices = capsys.readouterr().err.strip().splitlines()
+        assert len(notices) == 1 and "Hangul" in notices[0] or "한글" in notices[0]
+        monkeypatch.setattr(i18n, "hangul_font", lambda: "DejaVu Sans")
+        i18n.set_language("ko")
+        assert i18n.plot_text("step") == "스텝"
+    finally:
+        i18n.set_language("en")
+
+
+def test_hangul_detection_reads_the_font_file():
+    from matplotlib import font_manager
+
+    from gymlab.experiments.i18n import has_hangul
+
+    dejavu = font_manager.findfont("DejaVu Sans")
+    assert has_hangul(dejavu) is False  # DejaVu has no Hangul syllables
+    assert has_hangul("/no/such/font.ttf") is False
+
+
+def test_a_fallback_font_that_maps_every_hangul_syllable_to_one_box_does_not_count():
+    from matplotlib import font_manager
+
+    from gymlab.experiments.i18n import has_hangul
+
+    last_resort = [f.fname for f in font_manager.fontManager.ttflist if "last resort" in f.name.lower()]
+    if not last_resort:
+        pytest.skip("no Last Resort font installed here")
+    assert has_hangul(last_resort[0]) is False

@@ -109,3 +109,17 @@ def test_background_server_answers_over_http_and_stops():
     finally:
         server.stop()
     assert not server.thread.is_alive()
+
+
+def test_heights_outside_the_fitted_range_get_a_warning(tmp_path):
+    from gymlab.experiments.serve import fitted_heights
+
+    path = save_model(MODEL, tmp_path / "model.json", fitted=(60.0, 74.0))
+    assert fitted_heights(path) == (60.0, 74.0)
+    client = create_app(load_model(path), fitted=fitted_heights(path)).test_client()
+    inside = client.post("/predict", json={"height": 70}).get_json()
+    assert "warning" not in inside
+    outside = client.post("/predict", json={"height": 90}).get_json()
+    assert outside["weight"] == pytest.approx(float(MODEL.predict([90.0])[0]))
+    assert "outside 60.0–74.0 in" in outside["warning"] and "extrapolation" in outside["warning"]
+    assert "warning" in client.post("/predict", json={"height": [65, 40]}).get_json()

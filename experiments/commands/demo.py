@@ -290,14 +290,18 @@ def kmeans(
     curve_silhouettes = clustering.silhouette_curve(space, curve, sample, seed)
     chosen, silhouette = curve[k - 1], curve_silhouettes[k - 1]  # the curve starts at k = 1
     centers = np.array([X[chosen.labels == j].mean(axis=0) for j in range(k)])
+    # Named from the centres alone (what sets each apart); the hidden archetypes are only a check.
+    profiles = clustering.cluster_profiles(X, chosen.labels, feature_names)
+    names = {j: clustering.profile_name(profile) for j, profile in profiles.items()}
+    majority = clustering.majority_classes(truth, chosen.labels, archetypes) if truth is not None else None
     document = {
         "k": k,
         "inertia": chosen.inertia,
         "labels": chosen.labels.tolist(),
         "centers": centers.tolist(),
         "silhouette": _finite(silhouette),
+        "names": [names[j] for j in range(k)],
     }
-    names = clustering.name_clusters(truth, chosen.labels, archetypes) if truth is not None else None
     from gymlab.experiments.plots import demos as plots
 
     plots.plot_kmeans(curve, curve_silhouettes, chosen, X, feature_names, out / "kmeans.png", names)
@@ -306,6 +310,7 @@ def kmeans(
         extra |= {
             "purity": clustering.purity(truth, chosen.labels),
             "adjusted_rand": clustering.adjusted_rand_index(truth, chosen.labels),
+            "majority": [list(majority[j]) for j in range(k)],
         }
     config = {"k": k, "data": str(data) if data else f"basketball players ({players})", "n_init": n_init}
     result = _save_result(out, "kmeans", config, seed, document | extra)
@@ -316,15 +321,16 @@ def kmeans(
     typer.echo(f"k = {k}: inertia {chosen.inertia:.4g}, silhouette {silhouette:.3f}")
     typer.echo("elbow (k: inertia): " + ", ".join(f"{r.k}: {r.inertia:.4g}" for r in curve))
     for j in range(k):
-        label = f" → {names[j]!r}" if names else ""
+        label = f" ({names[j]})"
         means = ", ".join(
             f"{name} {value:.3g}" for name, value in zip(feature_names, centers[j], strict=True)
         )
         typer.echo(f"cluster {j} ({int(np.sum(chosen.labels == j))} rows){label}: {means}")
     if truth is not None:
         typer.echo(
-            f"clusters vs hidden archetypes: purity {extra['purity']:.3f}, "
-            f"adjusted Rand index {extra['adjusted_rand']:.3f}"
+            f"check against the hidden archetypes (k-means never saw them): purity {extra['purity']:.3f}, "
+            f"adjusted Rand index {extra['adjusted_rand']:.3f}; "
+            + ", ".join(f"{names[j]!r} is {share:.0%} {kind}" for j, (kind, share) in majority.items())
         )
     typer.echo(f"plot: {out}/kmeans.png")
 

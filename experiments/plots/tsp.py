@@ -52,22 +52,33 @@ def plot_tours(instance: TSPInstance, rows: list[dict], path: str | Path) -> Pat
 
 
 def plot_restart_spread(
-    run_lengths: list[float], optimal: float | None, path: str | Path, name: str = ""
+    run_lengths: list[float],
+    optimal: float | None,
+    path: str | Path,
+    name: str = "",
+    runs: str | None = None,
+    unit: str = "instance units",
 ) -> Path:
-    """Histogram of every random-restart run's length: greedy lands in many different local minima."""
+    """Histogram of every run's length (the book's random restarts by default; ``runs`` names
+    other runs, e.g. "2-opt from each of the 12 cities"): where each run got stuck."""
     lengths = np.asarray(run_lengths, dtype=float)
+    runs = runs or f"greedy's {len(lengths)} random starts"
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    # Lengths equal up to round-off (every run found the same tour) get one bar, not several
-    # bins too narrow for numpy to make.
+    # Lengths equal up to round-off (every run found the same tour) get one visible bar, not
+    # a zero-width bin.
     same = lengths.max() - lengths.min() <= 1e-9 * max(abs(lengths.max()), 1.0)
-    bins = 1 if same else min(30, max(5, len(np.unique(lengths))))
-    ax.hist(lengths, bins=bins, color="tab:blue", edgecolor="white")
+    if same:
+        ax.bar([lengths.min()], [len(lengths)], width=0.02 * max(abs(lengths.min()), 1.0), color="tab:blue")
+    else:
+        bins = min(30, max(5, len(np.unique(lengths))))
+        ax.hist(lengths, bins=bins, color="tab:blue", edgecolor="white")
     ax.axvline(lengths.min(), color="tab:green", linestyle="--", label=f"best run {lengths.min():g}")
     if optimal is not None:
         ax.axvline(optimal, color="tab:red", label=f"optimum {optimal:g}")
-    ax.set_xlabel("tour length (instance units)")
+    ax.set_xlabel(f"length ({unit})")
     ax.set_ylabel("runs")
     ax.legend()
     spread = 100 * (lengths.max() / lengths.min() - 1)
-    ax.set_title(f"{name}: greedy's {len(lengths)} random starts differ by up to {spread:.0f} %")
+    finding = "all end at the same length" if same else f"differ by up to {spread:.1f} %"
+    ax.set_title(f"{name}: {runs} {finding}", fontsize=10)
     return save_figure(fig, path)
