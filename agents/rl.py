@@ -431,6 +431,8 @@ class SB3Agent(Agent):
             self.model = self.algo.cls(env=env, seed=seed, tensorboard_log=tensorboard_log, **kwargs)
         else:
             self.model.set_env(env)
+            if seed is not None:
+                self.model.set_random_seed(seed)
         self.model.learn(total_timesteps=int(steps), callback=callback, reset_num_timesteps=False)
         return self
 
@@ -439,6 +441,8 @@ class SB3Agent(Agent):
         (PPO, A2C) collect whole rollouts of ``n_steps × n_envs``, so a budget rounds up to them."""
         default = inspect.signature(self.algo.cls.__init__).parameters.get("n_steps")
         n_steps = self.settings.get("n_steps", default.default if default is not None else None)
+        if self.model is not None:  # a loaded model rolls out with its own n_steps
+            n_steps = getattr(self.model, "n_steps", None)
         if n_steps is None:
             return int(steps)
         rollout = int(n_steps) * int(n_envs)

@@ -94,8 +94,10 @@ def train(
     eval_episodes: int | None = None,
     progress: bool = False,
     tensorboard: bool = False,
+    parent: str | Path | None = None,
 ) -> RunResult:
-    """Train ``algo`` on ``env`` and write a run directory (see :mod:`gymlab.experiments.store`).
+    """Train ``algo`` on ``env`` and write a run directory (see :mod:`gymlab.experiments.store`);
+    with ``parent`` (a finished SB3 run), go on training its model (``--from``, a clone).
 
     ``eval_episodes=None``: the profile's number (every amount once on the coin env, 100;
     else 10 episodes).
@@ -117,6 +119,7 @@ def train(
         env_kwargs=dict(env_kwargs or {}),
         hyperparams=dict(hyperparams or {}),
         eval_episodes=eval_episodes,
+        parent=None if parent is None else str(parent),
     )
     config = resolve(spec)
     if config["kind"] == "baseline":

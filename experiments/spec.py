@@ -23,6 +23,7 @@ from gymlab.envs.errors import GymlabError
 from gymlab.experiments.environments import env_id, short_name
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.profiles import EnvProfile, canonical, profile_for
+from gymlab.experiments.store import load_result
 
 __all__ = [
     "DEFAULT_EVALUATIONS",
@@ -59,6 +60,7 @@ class RunSpec:
     hyperparams: dict[str, Any] = field(default_factory=dict)
     eval_episodes: int = 10
     evaluations: int = DEFAULT_EVALUATIONS
+    parent: str | None = None  # a finished SB3 run to continue training from (``--from``)
 
 
 def agent_names(full_id: str) -> list[str]:
@@ -132,6 +134,12 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
     reward = reward_source(profile, _reward_value(profile, spec, env_kwargs))
     if reward is not None:
         env_kwargs[profile.reward_arg] = reward.get("file", reward["name"])
+    parent = None
+    if spec.parent is not None:
+        if spec.hyperparams:
+            raise GymlabError("--set does not apply with --from: the model goes on with its own settings")
+        parent = _parent(spec.parent, full_id, agent, kind)
+        settings = parent.pop("hyperparams")  # the model goes on with its own settings
     return {
         "env": full_id,
         "agent": agent,
@@ -145,6 +153,27 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         "hyperparams": settings,
         "eval_episodes": int(spec.eval_episodes),
         "evaluations": int(spec.evaluations),
+        **({"parent": parent} if parent is not None else {}),
+    }
+
+
+def _parent(run_dir: str, full_id: str, agent: str, kind: str) -> dict[str, Any]:
+    """The parent of a continued run: its folder, settings hash, steps and hyperparameters."""
+    found = load_result(run_dir).config
+    if kind != "sb3" or found.get("kind") != "sb3":
+        raise GymlabError(
+            f"--from continues a trained RL run (ppo, sac …); {run_dir} is a {found.get('agent')} run"
+        )
+    if (found["env"], found["agent"]) != (full_id, agent):
+        raise GymlabError(
+            f"--from {run_dir} trained {found['agent']} on {found['env']}; continue it with "
+            f"`gymlab train {short_name(found['env'])} --algo {found['agent']} --from {run_dir}`"
+        )
+    return {
+        "run": str(Path(run_dir).resolve()),
+        "hash": config_hash(found),
+        "steps": found["steps"] + found.get("parent", {}).get("steps", 0),
+        "hyperparams": found["hyperparams"],
     }
 
 

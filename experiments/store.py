@@ -158,12 +158,20 @@ def read_evaluation(run_dir: str | Path) -> dict[str, Any]:
     return _read_json(run_dir / EVALUATION_FILE, run_dir)
 
 
-def load_curve(run_dir: str | Path, column: str = "mean_return") -> tuple[np.ndarray, np.ndarray, str]:
+def load_curve(
+    run_dir: str | Path, column: str = "mean_return", lineage: bool = False
+) -> tuple[np.ndarray, np.ndarray, str]:
     """(steps, values of ``column``, source) of a run's learning curve (empty for baselines);
-    a missing value (no lap finished, a column the curve lacks) is NaN."""
+    a missing value (no lap finished, a column the curve lacks) is NaN. With ``lineage``, a
+    run continued ``--from`` a parent starts with the parent's curve (its steps go on counting)."""
     path = Path(run_dir) / CURVE_FILE
     if not path.is_file():
         return np.zeros(0), np.zeros(0), ""
+    parent = read_config(run_dir).get("parent") if lineage else None
+    if parent and Path(parent["run"]).is_dir():
+        before_steps, before, _ = load_curve(parent["run"], column, lineage=True)
+        steps, values, source = load_curve(run_dir, column)
+        return np.concatenate([before_steps, steps]), np.concatenate([before, values]), source
     with path.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     steps = np.array([float(r["steps"]) for r in rows])

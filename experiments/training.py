@@ -163,15 +163,15 @@ def train_agent(
 
 
 class EvaluateEvery(BaseCallback):
-    """Calls ``evaluations`` at ``k × total / count`` steps for k = 1 … count − 1 (the final
-    evaluation, after training, is the last of ``count`` points); keeps a training clock that
-    leaves the evaluations out."""
+    """Calls ``evaluations`` at ``start + k × (end − start) / count`` steps for k = 1 … count − 1
+    (the final evaluation, after training, is the last of ``count`` points); keeps a training
+    clock that leaves the evaluations out."""
 
-    def __init__(self, agent: SB3Agent, evaluations: PeriodicEvaluation, total: int, count: int):
+    def __init__(self, agent: SB3Agent, evaluations: PeriodicEvaluation, start: int, end: int, count: int):
         super().__init__()
         self.agent, self.evaluations = agent, evaluations
         count = max(int(count), 1)
-        self.due = sorted({max(total * k // count, 1) for k in range(1, count)})
+        self.due = sorted({start + max((end - start) * k // count, 1) for k in range(1, count)})
         self.evaluating = 0.0
 
     def _on_training_start(self) -> None:
@@ -197,19 +197,21 @@ def _train_sb3(
     tensorboard: bool,
 ) -> tuple[Agent, float, int]:
     use_one_torch_thread()
-    agent = SB3Agent(config["agent"], config["hyperparams"])
     n_envs = int(config["hyperparams"].get("n_envs", 1))
-    probe = config_env(config)
-    check_fits(agent.algo, probe)
-    probe.close()
     monitor = partial.monitor_dir
 
     def monitored(rank: int) -> Callable[[], gym.Env]:
         return lambda: Monitor(evaluations.training_env(config_env(config)), str(monitor / str(rank)))
 
     train_env = DummyVecEnv([monitored(rank) for rank in range(n_envs)])
-    steps_run = agent.steps_collected(config["steps"], n_envs)
-    evaluate_every = EvaluateEvery(agent, evaluations, steps_run // max(config["evaluations"], 1), steps_run)
+    if config.get("parent"):  # continue the parent's model: its steps go on counting
+        agent = continued_agent(config, train_env)
+    else:
+        agent = SB3Agent(config["agent"], config["hyperparams"])
+        check_fits(agent.algo, train_env.envs[0])
+    start = agent.model.num_timesteps if agent.model is not None else 0
+    steps_run = start + agent.steps_collected(config["steps"], n_envs)
+    evaluate_every = EvaluateEvery(agent, evaluations, start, steps_run, config["evaluations"])
     callbacks: list[BaseCallback] = [evaluate_every]
     if progress:
         callbacks.append(ProgressBar(config["steps"], f"{config['agent']} on {short_name(config['env'])}"))
@@ -224,6 +226,20 @@ def _train_sb3(
     agent.save(partial.path(MODEL_FILE))
     train_env.close()
     return agent, train_seconds, int(agent.model.num_timesteps)
+
+
+def continued_agent(config: dict[str, Any], train_env: DummyVecEnv) -> SB3Agent:
+    """The parent run's trained model, set to train on ``train_env`` (``--from``): its action
+    space must be the env's, the reward may differ."""
+    parent = Path(config["parent"]["run"])
+    agent = SB3Agent.load(parent / MODEL_FILE, config["agent"])
+    space = train_env.action_space
+    if agent.model.action_space != space:
+        raise GymlabError(
+            f"--from {parent}: its model acts in {agent.model.action_space}, this env in {space}; "
+            "keep the parent's action set (drop --env-arg actions/continuous)"
+        )
+    return agent
 
 
 def load_agent(run_dir: str | Path) -> tuple[Agent, dict[str, Any]]:

@@ -371,3 +371,30 @@ def test_gif_of_a_run_that_is_not_on_the_track_is_one_line(cli, tmp_path):
                "--out", tmp_path / "run").exit_code == 0  # fmt: skip
     result = cli("evaluate", tmp_path / "run", "--gif", tmp_path / "x.gif")
     assert result.exit_code == 2 and "--gif replays track runs" in result.stderr
+
+
+def test_train_from_a_finished_run_continues_its_model_and_its_curve(cli, tmp_path):
+    from gymlab.experiments.store import load_curve
+
+    tiny = ("--set", "n_envs=1", "--set", "n_steps=64", "--set", "batch_size=32")
+    parent = cli("train", "track", "--algo", "ppo", "--steps", "128", "--episodes", "1",
+                 "--out", tmp_path / "parent", "--json", *tiny)  # fmt: skip
+    assert parent.exit_code == 0, parent.stderr
+    reward = tmp_path / "faster.py"
+    reward.write_text("def reward_function(params):\n    return float(params['speed'])\n", encoding="utf-8")
+    child = cli("train", "track", "--algo", "ppo", "--from", tmp_path / "parent", "--reward", reward,
+                "--steps", "128", "--episodes", "1", "--out", tmp_path / "child", "--json")  # fmt: skip
+    assert child.exit_code == 0, child.stderr
+    config = json.loads(child.stdout)["config"]
+    assert config["parent"]["run"] == str((tmp_path / "parent").resolve()) and config["reward"] == "faster"
+    steps, _, _ = load_curve(tmp_path / "child")
+    assert steps.min() > 128  # the model's steps go on counting from the parent's
+    lineage, _, _ = load_curve(tmp_path / "child", lineage=True)
+    assert len(lineage) > len(steps) and np.all(np.diff(lineage) > 0)  # parent's curve, then the child's
+    plotted = cli("plot", tmp_path / "child", "--out", tmp_path / "plots")
+    assert plotted.exit_code == 0, plotted.stderr
+    other = cli("train", "track", "--algo", "ppo", "--from", tmp_path / "parent", "--env-arg", "actions=deepracer",
+                "--steps", "64", "--out", tmp_path / "bad")  # fmt: skip
+    assert other.exit_code == 2 and "keep the parent's action set" in other.stderr
+    wrong = cli("train", "track", "--algo", "sac", "--from", tmp_path / "parent", "--out", tmp_path / "bad2")
+    assert wrong.exit_code == 2 and "--from" in wrong.stderr

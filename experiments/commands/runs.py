@@ -64,6 +64,10 @@ def train_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Run directory (default runs/<stamp>-train-…).")
     ] = None,
+    parent: Annotated[
+        Path | None,
+        typer.Option("--from", help="Continue training this finished run's model (a clone; its action set)."),
+    ] = None,
     tensorboard: Annotated[
         bool, typer.Option("--tensorboard", help="Also log for TensorBoard (tb/).")
     ] = False,
@@ -87,6 +91,7 @@ def train_command(
         eval_episodes=episodes,
         progress=not (quiet or as_json),
         tensorboard=tensorboard,
+        parent=parent,
     )
     payload = {
         "run_dir": str(result.run_dir),

@@ -75,7 +75,7 @@ def plot_learning_curves(
 def has_laps(panels: Panels) -> bool:
     """Whether any run of the panels recorded a finished lap in its evaluations."""
     return any(
-        np.isfinite(load_curve(run_dir, LAP)[1]).any()
+        np.isfinite(load_curve(run_dir, LAP, lineage=True)[1]).any()
         for groups, _ in panels.values()
         for run_dirs in groups.values()
         for run_dir in run_dirs
@@ -121,7 +121,7 @@ def _draw_curves(
     group's final point (mean, std, steps, seeds with a value there, seeds)."""
     finals: dict[str, tuple[float, float, int, int, int]] = {}
     for label, run_dirs in sorted(groups.items()):
-        curves = [load_curve(run_dir, column)[:2] for run_dir in run_dirs]
+        curves = [load_curve(run_dir, column, lineage=True)[:2] for run_dir in run_dirs]
         grid, mean, std, count = mean_band(curves)
         if not len(grid):
             continue
