@@ -33,7 +33,7 @@ def run(path: Path, out: Path, *extra: str, env: dict | None = None) -> subproce
 
 def _params():
     for lesson in LESSONS:
-        marks = [pytest.mark.slow] if lesson.number == "07" else []  # trains six PPO runs (≈ 1 min)
+        marks = [pytest.mark.slow] if lesson.number in ("07", "10") else []  # PPO training (≈ 1 min)
         yield pytest.param(lesson, id=lesson.path.stem, marks=marks)
 
 
@@ -149,8 +149,20 @@ def check_09(facts, text, out):
     assert facts["tall"] > model["fitted_heights"][1]
 
 
+def check_10(facts, text, out):
+    for name, seconds in (("before", facts["before_seconds"]), ("after", facts["after_seconds"])):
+        saved = json.loads((out / name / "evaluation.json").read_text())["summary"]
+        assert saved["mean_lap_time"] == seconds
+    child = json.loads((out / "after" / "config.json").read_text())["config"]
+    assert child["parent"]["run"] == str((out / "before").resolve()) and child["reward"] == "faster"
+    assert 0 <= facts["after_share"] <= 100 and 0 <= facts["before_share"] <= 100
+    assert f"{facts['before_share']:.0f} % of its steps at the slowest speed" in text
+    assert (out / "action_usage.png").is_file() and (out / "before" / "trace.csv").is_file()
+
+
 CHECKS = {f"{n:02d}": check for n, check in enumerate(
-    [check_01, check_02, check_03, check_04, check_05, check_06, check_07, check_08, check_09], start=1)}  # fmt: skip
+    [check_01, check_02, check_03, check_04, check_05, check_06, check_07, check_08, check_09, check_10],
+    start=1)}  # fmt: skip
 
 
 # --- Korean ---------------------------------------------------------------------------------------
@@ -260,10 +272,11 @@ EXPECTED = [
     ("07", "deepracer_reward"),
     ("08", "data_science_workflow"),
     ("09", "model_to_service"),
+    ("10", "reading_the_logs"),
 ]
 
 
-def test_lessons_list_shows_all_nine_in_order(cli):
+def test_lessons_list_shows_all_ten_in_order(cli):
     result = cli("lessons", "list", "--lang", "en")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.strip().splitlines()
