@@ -39,10 +39,10 @@ from gymlab.envs.tsp_instances import (
 SOLVERS = ("nn", "restarts", "two-opt", "exact")
 
 
-def check_solver(solver: str) -> str:
-    """``solver`` if it is one of :data:`SOLVERS`, else a one-line GymlabError listing them."""
-    if solver not in SOLVERS:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+def check_solver(solver: str, choices: tuple[str, ...] = SOLVERS) -> str:
+    """``solver`` if it is one of ``choices`` (default :data:`SOLVERS`), else a one-line GymlabError listing them."""
+    if solver not in choices:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(choices)}")
     return solver
 
 
@@ -327,35 +327,49 @@ def solve(
 # --------------------------------------------------------------------------- agents for gymlab/TSP-v0
 
 
-class TourAgent(Agent):
+class PlannedTourAgent(Agent):
+    """Plans the whole tour when the episode starts (:meth:`plan`), then follows it step by step."""
+
+    learns = False
+
+    def __init__(self) -> None:
+        self._plan: list[int] = []
+
+    def plan(self, env) -> list[int]:
+        """The cities to visit after ``env.first_city``, in order."""
+        raise NotImplementedError
+
+    def reset(self, env) -> None:
+        self._plan = list(self.plan(env))
+
+    def act(self, observation, env) -> int:
+        while self._plan and env.visited[self._plan[0]]:
+            self._plan.pop(0)  # already there (e.g. the env was stepped by someone else)
+        if not self._plan:
+            raise GymlabError(f"{self.name} has no city left to visit; call reset(env) at each episode start")
+        return self._plan.pop(0)
+
+
+class TourAgent(PlannedTourAgent):
     """Plans the whole tour with a classic solver when the episode starts, then follows it.
 
     ``TourAgent("exact")`` collects minus the optimal length as its return; compare a learner
     against ``TourAgent("nn")`` (the greedy) and ``TourAgent("two-opt")``.
     """
 
-    learns = False
-
     def __init__(self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0) -> None:
+        super().__init__()
         self.solver = check_solver(solver)
         self.restarts, self.seed = restarts, seed
         self.name = f"tour-{solver}"
-        self._plan: list[int] = []
 
-    def reset(self, env) -> None:
+    def plan(self, env) -> list[int]:
         first, closed = env.first_city, env.closed
         solver = "nn" if self.solver == "restarts" and not closed else self.solver  # start is fixed
         solution = solve(env.instance, solver, closed, self.restarts, self.seed, start=first)
         tour = solution.tour
         at = tour.index(first)  # a closed tour can begin anywhere: rotate it to the env's start
-        self._plan = tour[at + 1 :] + tour[:at]
-
-    def act(self, observation, env) -> int:
-        while self._plan and env.visited[self._plan[0]]:
-            self._plan.pop(0)  # already there (e.g. the env was stepped by someone else)
-        if not self._plan:
-            raise GymlabError("TourAgent has no city left to visit; call reset(env) at each episode start")
-        return self._plan.pop(0)
+        return tour[at + 1 :] + tour[:at]
 
 
 class NearestNeighbourAgent(Agent):

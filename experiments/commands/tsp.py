@@ -34,8 +34,16 @@ SeedOption = typer.Option("--seed", help="Seed for --random cities and the rando
 RestartsOption = typer.Option("--restarts", help="restarts: random starts; two-opt: double-bridge kicks.")
 OpenOption = typer.Option("--open", help="Plan an open path (the book's version: no return leg).")
 OptimalOption = typer.Option("--optimal", help="The known optimal length (else optimal.json beside FILE).")
+ModelOption = typer.Option(
+    "--model", help="--solver attention: a model.pt file or the run folder holding it."
+)
+DecodingOption = typer.Option(
+    "--decoding", help="--solver attention: greedy (one tour) or multistart (every start × 8 symmetries)."
+)
 
 
+# `tsp solve` also plays a trained attention model (agents/attention_tsp.py; needs --model).
+SOLVE_SOLVERS = (*SOLVERS, "attention")
 MAX_RESTARTS = 1000  # random starts or kicks: each costs a greedy tour or a local search
 
 
@@ -79,23 +87,50 @@ def _optimum(instance: TSPInstance, closed: bool, explicit: bool) -> float | Non
     return known_optimum(instance, closed)
 
 
+def _attention_model(model: Path | None, decoding: str, closed: bool):
+    """The trained attention model for ``--solver attention``, its options checked first."""
+    from gymlab.agents.attention_tsp import DECODINGS, load_model
+
+    if model is None:
+        raise GymlabError(
+            "--solver attention needs --model PATH: a model.pt file or the run folder holding it"
+        )
+    if decoding not in DECODINGS:
+        raise GymlabError(f"unknown --decoding {decoding!r}; choose one of: {', '.join(DECODINGS)}")
+    if not closed:
+        raise GymlabError("--solver attention plans closed tours only; drop --open or pick another solver")
+    return load_model(model)
+
+
 @app.command("solve")
 def solve_command(
     file: Annotated[Path | None, FileArgument] = None,
     cities: Annotated[str | None, RandomOption] = None,
     seed: Annotated[str, SeedOption] = "0",
-    solver: Annotated[str, typer.Option("--solver", help=f"One of: {', '.join(SOLVERS)}.")] = "two-opt",
+    solver: Annotated[str, typer.Option("--solver", help=f"One of: {', '.join(SOLVE_SOLVERS)}.")] = "two-opt",
     restarts: Annotated[str, RestartsOption] = "20",
     open_path: Annotated[bool, OpenOption] = False,
     optimal: Annotated[str | None, OptimalOption] = None,
+    model: Annotated[Path | None, ModelOption] = None,
+    decoding: Annotated[str, DecodingOption] = "multistart",
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Plan a tour with one solver: its length, the tour, the time, and the gap to the optimum."""
     seed_value = _whole(seed, "--seed", 0)
-    check_solver(solver)  # before loading: a typo fails fast
-    instance = load(file, cities, seed_value, optimal)
+    check_solver(solver, SOLVE_SOLVERS)  # before loading: a typo fails fast
     closed = not open_path
-    solution = solve(instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value)
+    if model is not None and solver != "attention":
+        raise GymlabError(f"--model is for --solver attention, not {solver}; drop --model or change --solver")
+    network = _attention_model(model, decoding, closed) if solver == "attention" else None
+    instance = load(file, cities, seed_value, optimal)
+    if network is not None:
+        from gymlab.agents.attention_tsp import solve_instance
+
+        solution = solve_instance(network, instance, decoding)
+    else:
+        solution = solve(
+            instance, solver, closed, _whole(restarts, "--restarts", 1, MAX_RESTARTS), seed_value
+        )
     record = solution.record(_optimum(instance, closed, optimal is not None))
     if as_json:
         emit_json(record)
