@@ -116,12 +116,17 @@ class AttentionSettings:
     @classmethod
     def from_dict(cls, values: dict) -> AttentionSettings:
         """Settings from a mapping (e.g. ``--set`` overrides); unknown keys are a one-line error."""
-        known = {f.name: f.type for f in fields(cls)}
+        known = [f.name for f in fields(cls)]
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise GymlabError(f"unknown attention setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
-        defaults = cls()
-        typed = {key: type(getattr(defaults, key))(value) for key, value in values.items()}
+        defaults, typed = cls(), {}
+        for key, value in values.items():
+            kind = type(getattr(defaults, key))
+            try:
+                typed[key] = kind(value)
+            except (TypeError, ValueError):
+                raise GymlabError(f"attention setting {key} must be {kind.__name__}, got {value!r}") from None
         return cls(**typed)
 
 

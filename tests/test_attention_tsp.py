@@ -132,6 +132,8 @@ def test_bad_budgets_and_settings_are_one_line_errors():
     with pytest.raises(GymlabError, match="unknown attention setting"):
         AttentionSettings.from_dict({"layers": 2})
     assert AttentionSettings.from_dict({"heads": "4"}).heads == 4
+    with pytest.raises(GymlabError, match="heads must be int"):
+        AttentionSettings.from_dict({"heads": "four"})
     with pytest.raises(GymlabError, match="decoding"):
         solve(seeded_model(TINY, 0), points(1, 5), "beam")
     with pytest.raises(GymlabError, match="shape"):
