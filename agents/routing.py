@@ -78,11 +78,11 @@ def strongest(solvers) -> str:
     return min(solvers, key=STRENGTH.index)
 
 
-def check_solver(solver: str) -> str:
-    """``solver`` if it is known and usable, else a one-line GymlabError: the list of solvers, or
-    the install command for a reference whose package is missing."""
-    if solver not in ALL_SOLVERS:
-        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(ALL_SOLVERS)}")
+def check_solver(solver: str, choices: tuple[str, ...] = ALL_SOLVERS) -> str:
+    """``solver`` if it is one of ``choices`` and usable, else a one-line GymlabError: the list
+    of solvers, or the install command for a reference whose package is missing."""
+    if solver not in choices:
+        raise GymlabError(f"unknown solver {solver!r}; choose one of: {', '.join(choices)}")
     if solver in REFERENCE_SOLVERS and not reference_installed(solver):
         package = REFERENCE_PACKAGES[solver]
         raise GymlabError(
@@ -463,7 +463,30 @@ def solve(
 # --------------------------------------------------------------------------- agents for gymlab/TSP-v0
 
 
-class TourAgent(Agent):
+class PlannedTourAgent(Agent):
+    """Plans the whole tour when the episode starts (:meth:`plan`), then follows it step by step."""
+
+    learns = False
+
+    def __init__(self) -> None:
+        self._plan: list[int] = []
+
+    def plan(self, env) -> list[int]:
+        """The cities to visit after ``env.first_city``, in order."""
+        raise NotImplementedError
+
+    def reset(self, env) -> None:
+        self._plan = list(self.plan(env))
+
+    def act(self, observation, env) -> int:
+        while self._plan and env.visited[self._plan[0]]:
+            self._plan.pop(0)  # already there (e.g. the env was stepped by someone else)
+        if not self._plan:
+            raise GymlabError(f"{self.name} has no city left to visit; call reset(env) at each episode start")
+        return self._plan.pop(0)
+
+
+class TourAgent(PlannedTourAgent):
     """Plans the whole tour with a classic solver when the episode starts, then follows it.
 
     ``TourAgent("exact")`` collects minus the optimal length as its return; compare a learner
@@ -476,12 +499,12 @@ class TourAgent(Agent):
     def __init__(
         self, solver: str = "two-opt", restarts: int = 20, seed: int | None = 0, time_limit: float = 0.2
     ) -> None:
+        super().__init__()
         self.solver = check_solver(solver)
         self.restarts, self.seed, self.time_limit = restarts, seed, time_limit
         self.name = f"tour-{solver}"
-        self._plan: list[int] = []
 
-    def reset(self, env) -> None:
+    def plan(self, env) -> list[int]:
         first, closed = env.first_city, env.closed
         solver = "nn" if self.solver == "restarts" and not closed else self.solver  # start is fixed
         solution = solve(
@@ -489,14 +512,7 @@ class TourAgent(Agent):
         )
         tour = solution.tour
         at = tour.index(first)  # a closed tour can begin anywhere: rotate it to the env's start
-        self._plan = tour[at + 1 :] + tour[:at]
-
-    def act(self, observation, env) -> int:
-        while self._plan and env.visited[self._plan[0]]:
-            self._plan.pop(0)  # already there (e.g. the env was stepped by someone else)
-        if not self._plan:
-            raise GymlabError("TourAgent has no city left to visit; call reset(env) at each episode start")
-        return self._plan.pop(0)
+        return tour[at + 1 :] + tour[:at]
 
 
 class NearestNeighbourAgent(Agent):

@@ -208,7 +208,7 @@ class TSPEnv(gym.Env):
     def _use(self, instance: TSPInstance) -> None:
         """Play ``instance`` from now on: its drawing scaled to the unit square, no optimum cached yet."""
         self.instance = instance
-        self._points = _unit_square(display_coordinates(instance))
+        self._points = unit_square(display_coordinates(instance))
         self._optimal_cache: dict[tuple, float | None] = {}
 
     def _observation(self) -> np.ndarray:
@@ -239,7 +239,7 @@ class TSPEnv(gym.Env):
         return self._optimal_cache[key]
 
 
-def _unit_square(points: np.ndarray) -> np.ndarray:
+def unit_square(points: np.ndarray) -> np.ndarray:
     """Shift and scale points into [0, 1]² by the larger side, keeping the shape."""
     shifted = points - points.min(axis=0)
     side = float(shifted.max())

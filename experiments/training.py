@@ -15,6 +15,7 @@ Training seconds exclude the time spent evaluating.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -150,6 +151,19 @@ def train_agent(
     monitored = Monitor(evaluations.training_env(env), str(partial.monitor_dir / "0"))
     steps, chunks = config["steps"], max(config["evaluations"], 1)
     clock = 0.0
+    if "on_evaluate" in inspect.signature(agent.learn).parameters:  # it calls the evaluations itself
+        started = time.perf_counter()
+        evaluated = [0.0]
+
+        def on_evaluate(seen: int, seconds: float) -> None:
+            if seen < steps:  # the final evaluation comes after training
+                began = time.perf_counter()
+                evaluations(agent, seen, seconds)
+                evaluated[0] += time.perf_counter() - began
+
+        agent.learn(monitored, steps, seed=config["seed"], evaluations=chunks, on_evaluate=on_evaluate)
+        clock = time.perf_counter() - started - evaluated[0]
+        chunks = 0
     for chunk in range(chunks):  # learn, then evaluate (the last evaluation is the final one)
         budget = steps * (chunk + 1) // chunks - steps * chunk // chunks
         started = time.perf_counter()

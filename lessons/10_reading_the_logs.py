@@ -6,8 +6,10 @@ writes `trace.csv`, one row per step (position, speed, steering, action, reward,
 train PPO on AWS's `follow_center_line` example, read its trace, and see *why* it is slow: the
 reward pays the same for every step near the centre line whatever the speed, so the policy has no
 reason to hurry — it picks the slowest action almost everywhere. We fix the reward (the same
-centre-line marker, times the speed) and go on training the same model from where it stopped
-(`gymlab train … --from RUN_DIR`, DeepRacer's "clone model"), then measure again.
+centre-line marker, times the squared speed, so that a faster lap earns more in total) and go
+on training the same model from where it stopped (`gymlab train … --from RUN_DIR`, DeepRacer's
+"clone model"), then measure again — and see how hard it is for a policy that has settled on
+one action to leave it: a clone inherits its habits, not just its skills.
 
 Watch for: the share of steps at the slowest speed before and after; the lap time; the action
 usage plot (action_usage.png) and the speed map (speed_map.png) of both runs side by side.
@@ -91,6 +93,10 @@ analysis_after = analyze_run(after.run_dir)
 share_after = slow_share(analysis_after)
 print(_("   after the fix, {steps:,} more steps from the clone: {lap}; {share:.0f} % at the slowest speed").format(
     steps=STEPS, lap=lap_text(after.metrics), share=100 * share_after))  # fmt: skip
+
+if share_after > share_before - 0.05:
+    print(_("   the clone barely changed: its policy had settled on the slow action and hardly explores any more; "
+            "more steps, or training afresh on the fixed reward, is what changes it"))  # fmt: skip
 
 # %%
 runs = ((analysis_before, before.run_dir), (analysis_after, after.run_dir))

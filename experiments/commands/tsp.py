@@ -52,13 +52,23 @@ SeedOption = seed_option("Seed for --random cities and the random solvers.")
 Solver = choices("Solver", ALL_SOLVERS)
 SolverOption = typer.Option(
     "--solver",
-    help="gymlab's nn, restarts, two-opt, exact; references lkh (LKH-3), ortools ([references] extra).",
+    help="gymlab's nn, restarts, two-opt, exact (tsp solve also: attention, with --model); "
+    "references lkh (LKH-3), ortools ([references] extra).",
 )
 RestartsOption = typer.Option("--restarts", help="restarts: random starts; two-opt: double-bridge kicks.")
 OpenOption = typer.Option("--open", help="Plan an open path (the book's version: no return leg).")
 OptimalOption = typer.Option("--optimal", help="The known optimal length (else optimal.json beside FILE).")
+ModelOption = typer.Option(
+    "--model", help="--solver attention: a model.pt file or the run folder holding it."
+)
+DecodingOption = typer.Option(
+    "--decoding", help="--solver attention: greedy (one tour) or multistart (every start × 8 symmetries)."
+)
 
 
+# `tsp solve` also plays a trained attention model (agents/attention_tsp.py; needs --model).
+SOLVE_SOLVERS = (*ALL_SOLVERS, "attention")
+SolveSolver = choices("SolveSolver", SOLVE_SOLVERS)
 MAX_RESTARTS = 1000  # random starts or kicks: each costs a greedy tour or a local search
 
 
@@ -102,25 +112,50 @@ def _optimum(instance: TSPInstance, closed: bool, explicit: bool) -> float | Non
     return known_optimum(instance, closed)
 
 
+def _attention_model(model: Path | None, decoding: str, closed: bool):
+    """The trained attention model for ``--solver attention``, its options checked first."""
+    from gymlab.agents.attention_tsp import DECODINGS, load_model
+
+    if model is None:
+        raise GymlabError(
+            "--solver attention needs --model PATH: a model.pt file or the run folder holding it"
+        )
+    if decoding not in DECODINGS:
+        raise GymlabError(f"unknown --decoding {decoding!r}; choose one of: {', '.join(DECODINGS)}")
+    if not closed:
+        raise GymlabError("--solver attention plans closed tours only; drop --open or pick another solver")
+    return load_model(model)
+
+
 @app.command("solve")
 def solve_command(
     file: Annotated[Path | None, FileArgument] = None,
     cities: Annotated[str | None, RandomOption] = None,
     seed: Annotated[int, SeedOption] = 0,
-    solver: Annotated[Solver, SolverOption] = "two-opt",
+    solver: Annotated[SolveSolver, SolverOption] = "two-opt",
     restarts: Annotated[str, RestartsOption] = "20",
     open_path: Annotated[bool, OpenOption] = False,
     optimal: Annotated[str | None, OptimalOption] = None,
+    model: Annotated[Path | None, ModelOption] = None,
+    decoding: Annotated[str, DecodingOption] = "multistart",
     out: Annotated[Path | None, typer.Option("--out", help="Also save solve.json and tour.png here.")] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Plan a tour with one solver: its length, the tour, the time, and the gap to the optimum."""
-    solver = check_solver(choice_value(solver))  # a reference that is not installed fails fast
+    solver = check_solver(choice_value(solver), SOLVE_SOLVERS)  # a missing reference fails fast
     out_dir = None if out is None else output_dir(out, "tsp-solve")
-    instance = load(file, cities, seed, optimal)
     closed = not open_path
+    if model is not None and solver != "attention":
+        raise GymlabError(f"--model is for --solver attention, not {solver}; drop --model or change --solver")
+    network = _attention_model(model, decoding, closed) if solver == "attention" else None
     runs = _whole(restarts, "--restarts", 1, MAX_RESTARTS)
-    solution = solve(instance, solver, closed, runs, seed)
+    instance = load(file, cities, seed, optimal)
+    if network is not None:
+        from gymlab.agents.attention_tsp import solve_instance
+
+        solution = solve_instance(network, instance, decoding)
+    else:
+        solution = solve(instance, solver, closed, runs, seed)
     record = solution.record(_optimum(instance, closed, optimal is not None))
     if out_dir is not None:
         record["files"] = _save_solve(out_dir, instance, solution, record, file, cities, runs, seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
@@ -28,6 +29,19 @@ def _solver(solver: str) -> Callable[[gym.Env, int], Agent]:
         return TourAgent(solver, seed=seed)
 
     return build
+
+
+def _attention(env: gym.Env, seed: int) -> Agent:
+    from gymlab.agents.attention_tsp import AttentionSettings, AttentionTSPAgent, seeded_model
+
+    model = seeded_model(AttentionSettings(train_cities=max(int(env.unwrapped.n), 3)), seed)
+    return AttentionTSPAgent(model, decoding="multistart")
+
+
+def _load_attention(path: Path) -> Agent:
+    from gymlab.agents.attention_tsp import AttentionTSPAgent
+
+    return AttentionTSPAgent(path, decoding="multistart")
 
 
 def _random(env: gym.Env, seed: int) -> Agent:
@@ -67,6 +81,13 @@ PROFILE = register_profile(
             "random_restarts": Recipe("best of 20 randomised greedy tours", _solver("restarts"), seeded=True),
             "two_opt": Recipe("nearest neighbour improved by 2-opt/Or-opt moves", _solver("two-opt")),
             "exact": Recipe("Held–Karp dynamic programming, O(n²2ⁿ)", _solver("exact")),
+            "attention": Recipe(
+                "attention model trained by REINFORCE (POMO); multi-start × 8 symmetries at inference",
+                _attention,
+                _load_attention,
+                model_file="model.pt",
+                default_steps=160_000,  # training instances: about 10 minutes on one core
+            ),
         },
         measures=Measures(tsp_row, tsp_summary),
         columns=(
@@ -76,9 +97,17 @@ PROFILE = register_profile(
         ),
         suite=Part(
             ENV_ID,
-            ("random", "nearest_neighbour", "random_restarts", "two_opt", "exact", "maskable_ppo"),
-            steps={"maskable_ppo": 50_000},
-            quick_steps={"maskable_ppo": 10_000},
+            (
+                "random",
+                "nearest_neighbour",
+                "random_restarts",
+                "two_opt",
+                "exact",
+                "maskable_ppo",
+                "attention",
+            ),
+            steps={"maskable_ppo": 50_000, "attention": 20_000},
+            quick_steps={"maskable_ppo": 10_000, "attention": 2_048},
             env_kwargs={"n_cities": 10},
             eval_episodes=50,
             quick_eval_episodes=20,
