@@ -344,10 +344,10 @@ def _check_setting(algo: Algorithm, key: str, value: Any) -> Any:
                 f"env_kwargs must be a mapping of env arguments, e.g. {{n_cities: 10}}; got {value!r}"
             )
         return value
-    if key == "env_wrapper":
-        if value is not None and not isinstance(value, str):
-            raise GymlabError(f"env_wrapper must be a dotted class name, got {value!r}")
-        return value
+    if key == "env_wrapper":  # any of rl-zoo3's forms (gymlab.agents.features.canonical_env_wrapper)
+        from gymlab.agents.features import canonical_env_wrapper
+
+        return canonical_env_wrapper(value)
     if key == "train_freq":
         return _check_train_freq(value)
     return value

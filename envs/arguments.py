@@ -39,7 +39,8 @@ def coerce_env_kwargs(env_id: str, kwargs: dict[str, Any] | None) -> dict[str, A
     if not isinstance(kwargs, dict):
         raise GymlabError(f"env arguments must be a mapping of name → value, got {kwargs!r}")
     try:
-        creator = load_env_creator(gym.spec(env_id).entry_point)
+        entry_point = gym.spec(env_id).entry_point
+        creator = entry_point if callable(entry_point) else load_env_creator(entry_point)
     except Exception as error:  # an unknown id, or an entry point that does not import
         raise GymlabError(f"cannot find environment {env_id!r} ({error})") from None
     function = creator.__init__ if inspect.isclass(creator) else creator

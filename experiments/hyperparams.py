@@ -69,9 +69,9 @@ def load_settings(
             settings["env_kwargs"] = {**settings.get("env_kwargs", {}), **value}
         else:
             settings[key] = value
+    if "env_wrapper" in settings:  # every rl-zoo3 form, checked; one line on anything else
+        settings["env_wrapper"] = canonical_env_wrapper(settings["env_wrapper"])
     settings = validate_hyperparams(name, settings)
     if "n_timesteps" in settings:
         settings["n_timesteps"] = int(settings["n_timesteps"])
-    if "env_wrapper" in settings:  # every rl-zoo3 form, checked; one line on anything else
-        settings["env_wrapper"] = canonical_env_wrapper(settings["env_wrapper"])
     return settings

@@ -137,14 +137,14 @@ def test_cli_train_evaluate_plot_on_cartpole(cli, tmp_path):
     ("args", "message"),
     [
         (("train", "cartpole2", "--algo", "ppo"), "unknown environment 'cartpole2'"),
-        (("train", "CartPole-v1", "--algo", "ppo2"), "unknown algorithm 'ppo2'"),
+        (("train", "CartPole-v1", "--algo", "ppo2"), "'ppo2' is not one of 'ppo', 'a2c'"),
         (("train", "Pendulum-v1", "--algo", "dqn", "--steps", "10"), "dqn needs a Discrete action space"),
         (
             ("train", "CartPole-v1", "--algo", "ppo", "--set", "lerning_rate=1"),
             "no hyperparameter 'lerning_rate'",
         ),
         (("train", "CartPole-v1", "--algo", "ppo", "--reward", "progress"), "has a fixed reward"),
-        (("train", "CartPole-v1", "--algo", "ppo", "--env-arg", "colour=red"), "rejected its arguments"),
+        (("train", "CartPole-v1", "--algo", "ppo", "--env-arg", "colour=red"), "has no argument 'colour'"),
         (("evaluate", "tests"), "is not a finished gymlab run"),
         (("plot", "tests"), "is not a finished gymlab run"),
         (("compare", "everything"), "unknown suite 'everything'"),

@@ -83,7 +83,7 @@ def drive(
         label = Path(agent).name
     else:
         raise GymlabError(
-            f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}, or pass a trained track run folder"
+            f"--agent {agent!r} is not one of {', '.join(AGENTS)}, nor the folder of a trained track run"
         )
     recorder = TraceRecorder(env)
     trials = evaluate_trials(recorder, driver, episodes=episodes, seed=seed)
