@@ -44,6 +44,7 @@ from torch import nn
 
 from gymlab.agents.routing import PlannedTourAgent, Solution
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import atomic_write
 from gymlab.envs.tsp import unit_square
 from gymlab.envs.tsp_instances import TSPInstance, display_coordinates
 
@@ -477,18 +478,13 @@ def train_attention(
 
 def save_model(model: AttentionModel, path: str | Path) -> Path:
     """Write the weights (a torch ``state_dict``) and the settings (JSON text) into one file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     payload = {
         "format": "gymlab-attention-tsp",
         "version": 1,
         "settings": json.dumps(asdict(model.settings)),
         "state_dict": model.state_dict(),
     }
-    torch.save(payload, tmp)
-    tmp.replace(path)  # atomic: a half-written file never looks complete
-    return path
+    return atomic_write(path, lambda tmp: torch.save(payload, tmp))  # never a half-written file
 
 
 def model_path(path: str | Path) -> Path:
