@@ -298,6 +298,8 @@ def test_env_arguments_are_typed_from_the_constructor():
             coerce_env_kwargs(track, kwargs)
     with pytest.raises(GymlabError, match="n_cities must be a whole number"):
         coerce_env_kwargs("gymlab/TSP-v0", {"n_cities": "ten"})
+    with pytest.raises(GymlabError, match="continuous must be true or false, got 'maybe'"):
+        TrackRacerEnv(continuous="maybe")  # the env itself refuses it too
 
 
 def test_empty_agent_lists_are_refused():
