@@ -4,8 +4,9 @@ Both environments are stepped the same way in the same run (``gymnasium.make`` w
 pre-drawn random actions, ``reset`` whenever an episode ends); every TrackRacer timing is
 paired with a CartPole timing taken just before it and the ratio is the median over the
 pairs, so it stays fair on a shared machine whose load changes during the run. TrackRacer's
-step includes the car physics, locating the car on the track, DeepRacer's ``params`` dict, the reward call (the default ``progress`` reward) and the
-observation. Random actions end episodes often, so resets are part of the measurement. Every
+step includes the car physics, locating the car on the track, DeepRacer's ``params`` dict,
+the reward call (the default ``progress`` reward) and the observation. Random actions end
+episodes often, so resets are part of the measurement. Every
 reward runs under the reward guard (containment, stdout redirect, 1 s per-call limit); the
 last configuration loads the reward from a ``.py`` file, as a learner's would be.
 
