@@ -492,7 +492,15 @@ class SB3Agent(Agent):
             raise GymlabError(f"no model file at {path}; train one with `gymlab train`")
         try:
             model = algo.cls.load(path, env=env, device="cpu")
-        except (zipfile.BadZipFile, EOFError, KeyError, ValueError, RuntimeError, TypeError) as error:
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            KeyError,
+            ValueError,
+            RuntimeError,
+            TypeError,
+            AttributeError,
+        ) as error:
             reason = " ".join(str(error).split())[:120] or type(error).__name__
             raise GymlabError(
                 f"model file {path} is corrupted or not a {algo.cls.__name__} model ({reason}); "

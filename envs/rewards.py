@@ -220,7 +220,7 @@ def _import_reward_file(path: Path, timeout: float | None) -> tuple[RewardFuncti
 #
 # Mechanism, chosen for a per-call cost of a few attribute writes: a guarded call publishes
 # when it started and in which thread; one daemon watchdog thread per process looks every
-# 50 ms for a call older than its limit and raises RewardTimeout in that thread through
+# quarter limit (0.25 s for the default 1 s) for a call older than its limit and raises RewardTimeout in that thread through
 # CPython's PyThreadState_SetAsyncExc (it lands at the next bytecode, so pure-Python loops
 # stop). A call still running after a second limit in the main thread is blocked in C
 # (time.sleep, input()); it also gets SIGINT, which interrupts the system call.
@@ -256,7 +256,7 @@ class RewardTimeout(GymlabError):
 class _Watchdog:
     """One daemon thread per process that stops guarded calls running past their limit."""
 
-    TICK = 0.05  # s between looks: a call is stopped within its limit + TICK
+    TICK = (0.02, 0.25)  # s between looks: a quarter of the shortest limit, within these bounds
 
     def __init__(self) -> None:
         self.watched: weakref.WeakSet = weakref.WeakSet()
@@ -271,13 +271,15 @@ class _Watchdog:
                 self.thread.start()
 
     def _run(self) -> None:
+        tick = self.TICK[1]
         while True:
-            time.sleep(self.TICK)
+            time.sleep(tick)  # few wake-ups: on a loaded machine each one may hold the GIL a while
             with self.lock:
                 guards = list(self.watched)
                 if not guards:
                     self.thread = None
                     return
+            tick = min(max(min(guard.limit for guard in guards) / 4, self.TICK[0]), self.TICK[1])
             now = _clock()
             for guard in guards:
                 started = guard.started
@@ -286,7 +288,7 @@ class _Watchdog:
                 if guard.expired != started:  # first look past the limit: stop the Python code
                     guard.expired = started
                     _raise_in(guard.thread, RewardTimeout)
-                elif guard.escalated != started and now - started > 2 * guard.limit + 2 * self.TICK:
+                elif guard.escalated != started and now - started > 2 * guard.limit + 2 * tick:
                     guard.escalated = started  # still running: blocked in C, interrupt the call
                     _interrupt_blocked(guard.thread)
 

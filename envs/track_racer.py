@@ -118,6 +118,9 @@ class TrackRacerEnv(gym.Env):
         render_mode: str | None = None,
         reward_timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
+        for flag, value in (("continuous", continuous), ("reverse", reverse)):
+            if not isinstance(value, bool | np.bool_):
+                raise GymlabError(f"{flag} must be true or false, got {value!r}")
         self.track = get_track(track, reverse=reverse)
         self.car = Car(car)
         spec = self.car.spec

@@ -299,6 +299,8 @@ def test_env_arguments_are_typed_from_the_constructor():
             coerce_env_kwargs(track, kwargs)
     with pytest.raises(GymlabError, match="n_cities must be a whole number"):
         coerce_env_kwargs("gymlab/TSP-v0", {"n_cities": "ten"})
+    with pytest.raises(GymlabError, match="continuous must be true or false, got 'maybe'"):
+        TrackRacerEnv(continuous="maybe")  # the env itself refuses it too
 
 
 def test_empty_agent_lists_are_refused():
@@ -360,3 +362,16 @@ def test_errors_name_the_users_path_not_the_hidden_temporary(tmp_path):
         atomic_write(tmp_path / "adir.tsp", lambda tmp: tmp.write_text("x"))
     assert caught.value.filename == str(tmp_path / "adir.tsp") and ".adir" not in str(caught.value)
     assert "is a folder" in str(caught.value)
+
+
+def test_a_model_file_of_another_algorithm_is_one_line(tmp_path):
+    import gymnasium as gym
+
+    from gymlab.agents.rl import SB3Agent
+
+    agent = SB3Agent("ppo", {"n_steps": 32, "batch_size": 32, "n_epochs": 1})
+    agent.learn(gym.make("gymlab/CoinChange-v0"), 32, seed=0)
+    path = agent.save(tmp_path / "model.zip")
+    for algo in ("dqn", "sac"):
+        with pytest.raises(GymlabError, match=f"is corrupted or not a {algo.upper()} model"):
+            SB3Agent.load(path, algo)
