@@ -32,6 +32,10 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: st
         raise GymlabError(
             f"{full_id} rejected its arguments {env_kwargs} ({error}); check --env-arg / env_kwargs"
         ) from None
+    except gym.error.Error as error:  # an id gymnasium does not know (e.g. in an old run's config)
+        raise GymlabError(
+            f"cannot make {full_id!r}: {error}; is the package that registers it installed?"
+        ) from None
     return wrapper_class(wrapper)(env) if wrapper else env
 
 

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import public_error
 from gymlab.experiments.io import atomic_write, write_json
 from gymlab.experiments.results import provenance
 
@@ -213,7 +214,10 @@ class PartialRun:
     def __init__(self, run_dir: Path):
         self.run_dir = run_dir
         self.folder = run_dir.parent / f"{PARTIAL_PREFIX}{run_dir.name}-{uuid.uuid4().hex[:8]}"
-        self.folder.mkdir(parents=True)
+        try:
+            self.folder.mkdir(parents=True)
+        except OSError as error:  # name the user's folder, not the hidden one
+            raise public_error(error, self.folder, run_dir) from None
         self._owner = _hold_lock(self.folder / OWNER_FILE, blocking=False)
         assert self._owner is not None  # a brand-new file: nobody else holds it
 
@@ -248,7 +252,10 @@ class PartialRun:
                 raise GymlabError(f"{self.run_dir} was finished by another process meanwhile")
             shutil.rmtree(self.run_dir)
         (self.folder / OWNER_FILE).unlink()
-        os.replace(self.folder, self.run_dir)
+        try:
+            os.replace(self.folder, self.run_dir)
+        except OSError as error:
+            raise public_error(error, self.folder, self.run_dir) from None
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
