@@ -1,7 +1,7 @@
 """PPO from scratch against pure pursuit on TrackRacer: the 5-minute racing bar of issue 5.
 
 For each seed: train PPO from scratch with the tuned defaults (``experiments/config/ppo.yml``,
-``gymlab/TrackRacer-v0``: default ``reinvent`` track, ``racing`` actions, ``progress``
+``gymlab/TrackRacer-v1``: default ``reinvent`` track, ``racing`` actions, ``progress``
 reward), capped at 5 minutes of training wall time, evaluating 10 laps from the start line
 (deterministic policy) every 25k steps. Then race the trained policy and pure pursuit over
 the same 10 evaluation trials (same env settings, same start line, same action space).

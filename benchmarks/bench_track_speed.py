@@ -21,7 +21,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v1
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,14 +56,14 @@ def main() -> int:
     print(f"{'environment':<46} {'steps/s':>10} {'µs/step':>8} {'× CartPole':>10}")
     print(f"{'CartPole-v1 (reference)':<46} {cartpole:>10,.0f} {1e6 / cartpole:>8.1f} {1.0:>10.2f}")
     configurations = {
-        "TrackRacer-v0 (default: deepracer actions)": {},
-        "TrackRacer-v0 actions=racing": {"actions": "racing"},
-        "TrackRacer-v0 continuous=True": {"continuous": True},
-        "TrackRacer-v0 reward=follow_center_line": {"reward": "follow_center_line"},
+        "TrackRacer-v1 (default: deepracer actions)": {},
+        "TrackRacer-v1 actions=racing": {"actions": "racing"},
+        "TrackRacer-v1 continuous=True": {"continuous": True},
+        "TrackRacer-v1 reward=follow_center_line": {"reward": "follow_center_line"},
     }
     ratios = []
     for label, kwargs in configurations.items():
-        rate = steps_per_second("gymlab/TrackRacer-v0", args.steps, args.repeats, **kwargs)
+        rate = steps_per_second("gymlab/TrackRacer-v1", args.steps, args.repeats, **kwargs)
         ratios.append(rate / cartpole)
         print(f"{label:<46} {rate:>10,.0f} {1e6 / rate:>8.1f} {rate / cartpole:>10.2f}")
     worst = float(np.min(ratios))

@@ -11,13 +11,13 @@ from gymlab.envs.errors import GymlabError
 ENV_IDS = {
     "coins": "gymlab/CoinChange-v0",
     "tsp": "gymlab/TSP-v0",
-    "track": "gymlab/TrackRacer-v0",
+    "track": "gymlab/TrackRacer-v1",
 }
 
 _ENTRY_POINTS = {
     "gymlab/CoinChange-v0": "gymlab.envs.coin_change:CoinChangeEnv",
     "gymlab/TSP-v0": "gymlab.envs.tsp:TSPEnv",
-    "gymlab/TrackRacer-v0": "gymlab.envs.track_racer:TrackRacerEnv",
+    "gymlab/TrackRacer-v1": "gymlab.envs.track_racer:TrackRacerEnv",
 }
 
 for _env_id, _entry_point in _ENTRY_POINTS.items():
@@ -26,7 +26,7 @@ for _env_id, _entry_point in _ENTRY_POINTS.items():
 
 
 def resolve_env_id(name: str) -> str:
-    """Full gymnasium id for a short name (``track``) or a full id (``gymlab/TrackRacer-v0``)."""
+    """Full gymnasium id for a short name (``track``) or a full id (``gymlab/TrackRacer-v1``)."""
     if name in ENV_IDS:
         return ENV_IDS[name]
     if name in ENV_IDS.values():

@@ -33,10 +33,12 @@ class TrackRacerEnv(gym.Env):
     ## Description
     A 1/18-scale car (kinematic bicycle model, wheelbase 0.165 m, see :mod:`gymlab.envs.car`) is
     driven at 15 Hz on a closed track (:mod:`gymlab.envs.tracks`). Speed follows the command within
-    3 m/s² of acceleration and 4 m/s² of braking; the tyres hold at most 5 m/s² sideways,
-    so a corner taken too fast understeers and runs wide. The fastest lap therefore brakes
-    before corners and uses the track's width (a racing line) — the trade-off a reward
-    function has to teach.
+    3 m/s² of acceleration and 4 m/s² of braking; the tyres give at most 5 m/s² in any
+    direction (a friction circle shared by cornering and speed change), and a corner taken
+    too fast understeers: the car runs wide and scrubs speed in proportion to the excess.
+    The fastest lap therefore brakes before corners and uses the track's width (a racing
+    line) — the trade-off a reward function has to teach. Its limit, the minimum lap time of
+    the car's physics, is :func:`gymlab.envs.raceline.lap_limit`.
 
     ## Action Space
     * ``actions="deepracer"`` (default): ``Discrete(10)``, DeepRacer's console default —
@@ -98,6 +100,11 @@ class TrackRacerEnv(gym.Env):
     ``.py`` path), ``actions``, ``continuous``, ``start``, ``max_steps`` (default 1500 =
     100 s), ``car`` (:class:`~gymlab.envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
     ``"human"``).
+
+    ## Version History
+    * v1: friction circle (cornering and braking/acceleration share the grip) and understeer
+      that scrubs speed (``CarSpec.scrub``); v0's car could steer past the grip for free.
+    * v0: initial release (lateral grip limit only).
     """
 
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 15}

@@ -3,7 +3,7 @@
 Issue 5's bar: PPO from scratch, within 5 minutes of training on 2 CPU cores, completes 10 of
 10 evaluation laps (start line, deterministic policy) with a mean lap time faster than pure
 pursuit's — same track, same ``racing`` action space, same :func:`evaluate_trials`. The
-hyperparameters are the ``gymlab/TrackRacer-v0`` entry of ``experiments/config/ppo.yml``.
+hyperparameters are the ``gymlab/TrackRacer-v1`` entry of ``experiments/config/ppo.yml``.
 
 :func:`race` trains one seed and returns every number the benchmark prints; :class:`LapTimer`
 is the SB3 callback that evaluates every ``eval_every`` steps (so we learn the time to the
@@ -26,14 +26,14 @@ from gymlab.agents.rl import SB3Agent
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.runner import make_env, use_one_torch_thread
 
-TRACK_ID = "gymlab/TrackRacer-v0"
+TRACK_ID = "gymlab/TrackRacer-v1"
 TIME_CAP = 300.0  # s of training wall time: issue 5's 5 minutes
 EVAL_EVERY = 25_000  # environment steps between lap evaluations
 EPISODES = 10  # evaluation laps
 
 
 def ppo_settings() -> dict[str, Any]:
-    """The tuned TrackRacer settings: the ``gymlab/TrackRacer-v0`` entry of ``ppo.yml``."""
+    """The tuned TrackRacer settings: the ``gymlab/TrackRacer-v1`` entry of ``ppo.yml``."""
     return load_settings("ppo", TRACK_ID)
 
 

@@ -28,7 +28,7 @@ from gymlab.experiments.lessons import lesson_arguments, punchline
 from gymlab.experiments.plots.compare import plot_trajectories
 from gymlab.experiments.runner import config_env, train
 
-TRACK = "gymlab/TrackRacer-v0"
+TRACK = "gymlab/TrackRacer-v1"
 REWARDS = ("progress", "follow_center_line", "prevent_zigzag")
 # The runner's tuned PPO defaults (experiments/config/ppo.yml): reinvent track, racing actions.
 EVAL_LAPS = 2  # evaluation trials from the start line (deterministic: every lap is the same)

@@ -25,7 +25,7 @@ from gymlab.experiments.plots.learning import (
 )
 from gymlab.experiments.runner import RunSpec, periodic_eval_env, resolve
 
-TRACK = "gymlab/TrackRacer-v0"
+TRACK = "gymlab/TrackRacer-v1"
 
 
 def test_the_track_renders_at_its_control_rate():
