@@ -15,6 +15,7 @@ any agent, learned or not.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import gymnasium as gym
@@ -232,4 +233,95 @@ class OneStepGreedy(Agent):
         return best_action
 
 
-AGENTS = {"pure-pursuit": PurePursuit, "greedy": OneStepGreedy}
+class RacelineTracker(Agent):
+    """Tracks the lap-time limit's line: curvature feed-forward + lateral/heading feedback.
+
+    The line and its speed plan come from :func:`gymlab.envs.raceline.lap_limit` (standing
+    lap from the start line, flying lap from anywhere else). Each step the wanted curvature
+    is the line's curvature where the car will be, plus feedback on the lateral error e and
+    the heading error θ against the line: κ = κ_line − e/L² − 2θ/L, L = ``preview`` m; the
+    wanted speed is the plan's where the car will be after the step. Continuous actions
+    command exactly that. Discrete actions are scored by simulating one step of the car for
+    each (turn and speed reached against the wanted ones; overshooting the plan's speed
+    costs more than falling short), so understeer and scrub are priced in.
+    """
+
+    name = "raceline"
+
+    def __init__(self, preview: float = 0.35, speed_weight: float = 0.15, grip_margin: float = 0.97) -> None:
+        self.preview = preview
+        self.speed_weight = speed_weight
+        self.grip_margin = grip_margin
+        self._key: tuple | None = None
+
+    def reset(self, env: gym.Env) -> None:
+        from gymlab.envs.car import Car
+        from gymlab.envs.raceline import lap_limit
+
+        env = env.unwrapped
+        track, spec = env.track, env.car.spec
+        lap = "standing" if env.arc_length < 1e-6 and env.car.speed == 0.0 else "flying"
+        key = (id(track), spec, lap)
+        if key != self._key:  # the line of a car with a little less grip leaves room for feedback
+            self.line = lap_limit(track, replace(spec, grip=spec.grip * self.grip_margin), lap)
+            s = self.line.s
+            dense = np.append(track.s, track.length)
+            line_xy = np.stack([np.interp(dense, s, self.line.xy[:, k]) for k in range(2)], axis=1)
+            step = np.diff(line_xy, axis=0)
+            heading = np.arctan2(step[:, 1], step[:, 0]) - track.angle
+            self._offset = np.interp(dense, s, self.line.offset).tolist()
+            self._heading = np.angle(np.exp(1j * np.append(heading, heading[0]))).tolist()
+            self._curvature = np.interp(dense, s, self.line.curvature).tolist()
+            self._speed = np.interp(dense, s, self.line.speed).tolist()
+            self._key = key
+        self._car = Car(spec)
+
+    def _at(self, values: list[float], s: float, track) -> float:
+        position = (s % track.length) / track.spacing
+        i = int(position)
+        f = position - i
+        return values[i] + f * (values[i + 1] - values[i])
+
+    def act(self, observation: Any, env: gym.Env) -> Any:
+        env = env.unwrapped
+        car, track, spec = env.car, env.track, env.car.spec
+        s = env.arc_length
+        travel = max(car.speed, 0.3) * spec.dt
+        here = s + 0.5 * travel  # mid-step: where the command mostly acts
+        error = env.lateral_offset - self._at(self._offset, s, track)
+        theta = env.heading_error - self._at(self._heading, s, track)
+        theta = (theta + math.pi) % (2 * math.pi) - math.pi
+        preview = self.preview + 0.1 * car.speed
+        kappa = self._at(self._curvature, here, track) - error / preview**2 - 2 * theta / preview
+        speed = min(
+            self._at(self._speed, s + travel, track), self._at(self._speed, s + 2 * travel, track) + 0.1
+        )
+        change = min(max(speed - car.speed, -spec.brake * spec.dt), spec.accel * spec.dt)
+        mean = max(car.speed + 0.5 * change, 0.1)  # the speed the env judges the grip at
+        # The speed plan first: the friction circle leaves √(grip² − a²) for cornering (beyond it
+        # the tyres only scrub speed).
+        lateral = math.sqrt(max(spec.grip**2 - (change / spec.dt) ** 2, 0.0))
+        grip = 0.99 * max(lateral, 0.3 * spec.grip) / (mean * mean)
+        kappa = min(max(kappa, -grip), grip)
+        if env.continuous:
+            steering = math.degrees(math.atan(kappa * spec.wheelbase))
+            return action_for(env, min(max(steering, -spec.max_steering), spec.max_steering), speed)
+        state, best, choice = car.state(), math.inf, 0
+        probe = self._car
+        want_turn = kappa * travel
+        for k, (steer, target) in enumerate(env.actions):
+            probe.restore(state)
+            moved = probe.step(steer, target)
+            turn = probe.yaw - state[2]
+            turn = (turn + math.pi) % (2 * math.pi) - math.pi
+            gap = probe.speed - speed
+            cost = ((turn - want_turn) / max(travel, 1e-3)) ** 2 + self.speed_weight * (
+                (4.0 if gap > 0 else 1.0) * gap * gap
+            )
+            cost -= 1e-3 * moved
+            if cost < best:
+                best, choice = cost, k
+        return choice
+
+
+AGENTS = {"pure-pursuit": PurePursuit, "raceline": RacelineTracker, "greedy": OneStepGreedy}

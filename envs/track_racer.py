@@ -334,6 +334,16 @@ class TrackRacerEnv(gym.Env):
         return self._s
 
     @property
+    def lateral_offset(self) -> float:
+        """Metres the car's centre lies left of the centre line (negative: right)."""
+        return self._offset
+
+    @property
+    def heading_error(self) -> float:
+        """Car yaw minus the centre line's direction (radians, −π..π)."""
+        return self._heading_err
+
+    @property
     def progress(self) -> float:
         """% of a lap driven since the start point (0–100; driving backwards never adds)."""
         return min(max(100.0 * self._travelled / self._length, 0.0), 100.0)
