@@ -248,10 +248,13 @@ class RacelineTracker(Agent):
 
     name = "raceline"
 
-    def __init__(self, preview: float = 0.35, speed_weight: float = 0.15, grip_margin: float = 0.97) -> None:
+    def __init__(
+        self, preview: float = 0.35, speed_weight: float = 0.15, grip_margin: float = 0.97, band: float = 0.0
+    ) -> None:
         self.preview = preview
         self.speed_weight = speed_weight
         self.grip_margin = grip_margin
+        self.band = band
         self._key: tuple | None = None
 
     def reset(self, env: gym.Env) -> None:
@@ -261,9 +264,12 @@ class RacelineTracker(Agent):
         env = env.unwrapped
         track, spec = env.track, env.car.spec
         lap = "standing" if env.arc_length < 1e-6 and env.car.speed == 0.0 else "flying"
+        self._standing = lap == "standing"
         key = (id(track), spec, lap)
         if key != self._key:  # the line of a car with a little less grip leaves room for feedback
-            self.line = lap_limit(track, replace(spec, grip=spec.grip * self.grip_margin), lap)
+            self.line = lap_limit(
+                track, replace(spec, grip=spec.grip * self.grip_margin), lap, band=self.band
+            )
             s = self.line.s
             dense = np.append(track.s, track.length)
             line_xy = np.stack([np.interp(dense, s, self.line.xy[:, k]) for k in range(2)], axis=1)
@@ -272,13 +278,15 @@ class RacelineTracker(Agent):
             self._offset = np.interp(dense, s, self.line.offset).tolist()
             self._heading = np.angle(np.exp(1j * np.append(heading, heading[0]))).tolist()
             self._curvature = np.interp(dense, s, self.line.curvature).tolist()
-            self._speed = np.interp(dense, s, self.line.speed).tolist()
+            self._speed2 = np.interp(dense, s, self.line.speed**2).tolist()  # v² is linear in s at constant a
             self._key = key
         self._car = Car(spec)
 
     def _at(self, values: list[float], s: float, track) -> float:
-        position = (s % track.length) / track.spacing
-        i = int(position)
+        """A planned value at arc length ``s`` (a standing lap's plan ends at the finish line)."""
+        s = min(s, track.length - 1e-9) if self._standing and s >= 0 else s % track.length
+        position = s / track.spacing
+        i = min(int(position), track.n - 1)
         f = position - i
         return values[i] + f * (values[i + 1] - values[i])
 
@@ -293,8 +301,9 @@ class RacelineTracker(Agent):
         theta = (theta + math.pi) % (2 * math.pi) - math.pi
         preview = self.preview + 0.1 * car.speed
         kappa = self._at(self._curvature, here, track) - error / preview**2 - 2 * theta / preview
-        speed = min(
-            self._at(self._speed, s + travel, track), self._at(self._speed, s + 2 * travel, track) + 0.1
+        ahead = s + car.speed * spec.dt + 0.5 * spec.accel * spec.dt**2  # where the step can end
+        speed = math.sqrt(
+            min(self._at(self._speed2, ahead, track), self._at(self._speed2, ahead + travel, track) + 0.02)
         )
         change = min(max(speed - car.speed, -spec.brake * spec.dt), spec.accel * spec.dt)
         mean = max(car.speed + 0.5 * change, 0.1)  # the speed the env judges the grip at

@@ -37,7 +37,7 @@ class CarSpec:
     accel: float = 3.0  # m/s², largest speed gain per second
     brake: float = 4.0  # m/s², largest speed loss per second
     grip: float = 5.0  # m/s², radius of the friction circle (lateral and longitudinal combined)
-    scrub: float = 0.5  # m/s² of speed lost per m/s² of lateral demand beyond the grip
+    scrub: float = 0.1  # m/s² of speed lost per m/s² of lateral demand beyond the grip
     dt: float = 1 / 15  # s, one control step
 
     @property
