@@ -417,3 +417,16 @@ def limits(
         "hard_bound_s": round(hard.lap_time, 4),
         "solve_s": round(standing.solve_seconds + flying.solve_seconds + hard.solve_seconds, 3),
     }
+
+
+def above_limit_percent(lap_time: float, limit_steps_s: float) -> float:
+    """How far a lap is above the limit in whole steps: 100·(lap / limit − 1), in %."""
+    return round(100.0 * (lap_time / limit_steps_s - 1.0), 2)
+
+
+def line_table(line: RaceLine) -> np.ndarray:
+    """The line as columns s, x, y, offset, speed, curvature, time (one row per node)."""
+    return np.column_stack([line.s, line.xy, line.offset, line.speed, line.curvature, line.time])
+
+
+LINE_COLUMNS = ("s_m", "x_m", "y_m", "offset_m", "speed_m_s", "curvature_1_m", "time_s")

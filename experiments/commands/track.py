@@ -9,6 +9,7 @@ import numpy as np
 import typer
 
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import atomic_write
 from gymlab.experiments.commands.common import JsonOption, emit_json, output_dir
 from gymlab.experiments.results import provenance
 
@@ -24,7 +25,7 @@ def drive(
     track: Annotated[
         str, typer.Option(help="Built-in name, random:SEED, or a .npy route file.")
     ] = "reinvent",
-    agent: Annotated[str, typer.Option(help="pure-pursuit or greedy.")] = "pure-pursuit",
+    agent: Annotated[str, typer.Option(help="pure-pursuit, raceline or greedy.")] = "pure-pursuit",
     reward: Annotated[
         str, typer.Option(help="Built-in reward name or a .py file with reward_function.")
     ] = "progress",
@@ -40,6 +41,7 @@ def drive(
 ) -> None:
     """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
     from gymlab.agents.driving import AGENTS, evaluate_trials
+    from gymlab.envs.raceline import above_limit_percent
     from gymlab.envs.track_racer import TrackRacerEnv
 
     if agent not in AGENTS:
@@ -47,6 +49,10 @@ def drive(
     env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
+    limit = _limit_or_none(env)
+    for trial in trials:
+        done = trial["status"] == "lap_complete" and limit is not None
+        trial["above_limit_percent"] = above_limit_percent(trial["lap_time"], limit) if done else None
     if gif is not None:
         from gymlab.experiments.plots.track import save_replay_gif
 
@@ -54,16 +60,20 @@ def drive(
     if json:
         config = {"track": track, "agent": agent, "reward": reward, "actions": actions,
                   "continuous": continuous, "reverse": reverse, "episodes": episodes}  # fmt: skip
-        document = {"track": env.track.name, "agent": agent, "trials": trials}
+        document = {"track": env.track.name, "agent": agent, "limit_s": limit, "trials": trials}
         emit_json(document | {"provenance": provenance(config, seed)})
         return
     typer.echo(f"{agent} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
+    if limit is not None:
+        typer.echo(f"lap-time limit (standing start, whole 1/15 s steps): {limit:.3f} s")
     typer.echo(
-        f"{'trial':>5}  {'time (s)':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
+        f"{'trial':>5}  {'time (s)':>8}  {'> limit':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
     )
     for k, trial in enumerate(trials, 1):
+        above = trial["above_limit_percent"]
+        above = f"{above:+7.1f}%" if above is not None else f"{'-':>8}"
         typer.echo(
-            f"{k:>5}  {trial['lap_time']:>8.2f}  {trial['progress']:>7.1f}%  {trial['status']:<13} "
+            f"{k:>5}  {trial['lap_time']:>8.2f}  {above}  {trial['progress']:>7.1f}%  {trial['status']:<13} "
             f"{trial['off_track_count']:>9}  {trial['steps']:>5}"
         )
     laps = [t["lap_time"] for t in trials if t["status"] == "lap_complete"]
@@ -73,6 +83,61 @@ def drive(
         typer.echo(f"0/{len(trials)} laps complete")
     if gif is not None:
         typer.echo(f"replay of the last trial saved to {gif}")
+
+
+def _limit_or_none(env) -> float | None:
+    """The env's lap-time limit in whole steps (s), or None when CasADi is not installed."""
+    from gymlab.envs.raceline import lap_limit
+
+    try:
+        return round(lap_limit(env.track, env.car.spec).steps_lap_time(env.car.spec.dt), 4)
+    except GymlabError as error:
+        if "CasADi" not in str(error):
+            raise
+        return None
+
+
+@app.command()
+def raceline(
+    track: TrackArg,
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default runs/<time>-track-raceline/).")
+    ] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
+    json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """The lap-time limit: minimum-time line and speeds (.npy, .csv, .json) and a PNG coloured by speed."""
+    from gymlab.envs.car import CarSpec
+    from gymlab.envs.raceline import LINE_COLUMNS, lap_limit, limits, line_table
+    from gymlab.envs.tracks import get_track
+    from gymlab.experiments.io import write_json, write_text
+    from gymlab.experiments.plots.track import plot_raceline
+
+    shape = get_track(track, reverse=reverse)
+    car = CarSpec()
+    numbers = limits(shape, car)
+    line = lap_limit(shape, car, "standing")
+    out = output_dir(out, "track-raceline")
+    stem = _file_stem(shape.name)
+    table = line_table(line)
+    paths = {"npy": out / f"{stem}_raceline.npy", "csv": out / f"{stem}_raceline.csv",
+             "json": out / f"{stem}_raceline.json", "png": out / f"{stem}_raceline.png"}  # fmt: skip
+    atomic_write(paths["npy"], lambda tmp: np.save(tmp, table, allow_pickle=False))
+    rows = "\n".join(",".join(f"{value:.6g}" for value in row) for row in table)
+    write_text(paths["csv"], ",".join(LINE_COLUMNS) + "\n" + rows + "\n")
+    title = (
+        f"{shape.name}: the lap-time limit is {numbers['standing_lap_s']:.2f} s from a standing start\n"
+        f"(flying lap {numbers['flying_lap_s']:.2f} s; hard bound, widest legal band: {numbers['hard_bound_s']:.2f} s)"
+    )
+    plot_raceline(shape, line, paths["png"], title)
+    document = {"track": shape.name, "length_m": round(shape.length, 3), **numbers,
+                "paths": {kind: str(path) for kind, path in paths.items()}}  # fmt: skip
+    write_json(paths["json"], document)
+    if json:
+        emit_json(document)
+        return
+    typer.echo(title.replace("\n", " "))
+    typer.echo(f"solved in {numbers['solve_s']:.2f} s; wrote {', '.join(str(p) for p in paths.values())}")
 
 
 def _actions_label(env) -> str:

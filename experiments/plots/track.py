@@ -25,6 +25,19 @@ def plot_track(track: Track, path: str | Path) -> Path:
     return save_figure(fig, path)
 
 
+def plot_raceline(track: Track, line, path: str | Path, title: str) -> Path:
+    """PNG of the minimum-time line coloured by its planned speed over the track and its centre line."""
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    draw_track(ax, track)
+    lines = speed_collection(line.xy[:, 0], line.xy[:, 1], line.speed)
+    lines.set_linewidth(3.0)
+    ax.add_collection(lines)
+    fig.colorbar(lines, ax=ax, label="planned speed (m/s)", shrink=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.autoscale_view()
+    return save_figure(fig, path)
+
+
 def save_replay_gif(
     track: Track,
     trajectory: list[tuple[float, float, float, float]],
