@@ -333,4 +333,46 @@ class RacelineTracker(Agent):
         return choice
 
 
+def raceline_actions(track, k: int, car=None, seed: int = 0) -> list[tuple[float, float]]:
+    """K discrete actions for the limit line: k-means over its (steering, speed) pairs.
+
+    Each node of the flying-lap limit asks for steering atan(κ·wheelbase) and its planned
+    speed; :func:`gymlab.agents.clustering.kmeans` groups those pairs (scaled by the car's
+    ranges so degrees and m/s weigh alike) and the K centres are the action table — the
+    DeepRacer community's recipe for an action space that fits the track.
+    """
+    from gymlab.agents.clustering import kmeans
+    from gymlab.envs.car import CarSpec
+    from gymlab.envs.errors import GymlabError
+    from gymlab.envs.raceline import lap_limit
+    from gymlab.envs.tracks import get_track
+
+    car = car or CarSpec()
+    if not 1 <= int(k) <= 64:
+        raise GymlabError(f"raceline:K needs 1 ≤ K ≤ 64 actions, got {k}")
+    line = lap_limit(get_track(track), car, "flying")
+    steering = np.degrees(np.arctan(line.curvature * car.wheelbase))
+    steering = np.clip(steering, -car.max_steering, car.max_steering)
+    scale = np.array([car.max_steering, car.max_speed])
+    result = kmeans(np.column_stack([steering, line.speed]) / scale, int(k), seed=seed)
+    centres = sorted((round(float(a), 2), round(float(b), 2)) for a, b in result.centers * scale)
+    return [(steer, min(max(speed, 0.0), car.max_speed)) for steer, speed in centres]
+
+
+def resolve_actions(actions, track, reverse: bool = False, car=None):
+    """An env ``actions`` argument with ``"raceline:K"`` expanded into its action list (others unchanged)."""
+    if isinstance(actions, str) and actions.startswith("raceline:"):
+        from gymlab.envs.errors import GymlabError
+        from gymlab.envs.tracks import get_track
+
+        try:
+            k = int(actions.split(":", 1)[1])
+        except ValueError:
+            raise GymlabError(
+                f"actions {actions!r}: write raceline:K with a whole number K, e.g. raceline:12"
+            ) from None
+        return raceline_actions(get_track(track, reverse=reverse), k, car)
+    return actions
+
+
 AGENTS = {"pure-pursuit": PurePursuit, "raceline": RacelineTracker, "greedy": OneStepGreedy}

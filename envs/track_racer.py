@@ -12,7 +12,7 @@ from gymnasium import spaces
 
 from gymlab.envs.car import Car, CarSpec
 from gymlab.envs.errors import GymlabError
-from gymlab.envs.rewards import DEFAULT_REWARD, GuardedReward, RewardFunction, resolve_reward
+from gymlab.envs.rewards import DEFAULT_REWARD, GuardedReward, RewardFunction, bind_reward, resolve_reward
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 
 STEERING_LEVELS = (-30.0, -15.0, 0.0, 15.0, 30.0)
@@ -125,6 +125,7 @@ class TrackRacerEnv(gym.Env):
         self.car = Car(car)
         spec = self.car.spec
         function, name = resolve_reward(reward)
+        bind_reward(function, self.track, spec)
         self.reward_function = GuardedReward(function, name)
         self.continuous = bool(continuous)
         self.actions = self._action_table(actions, spec)
@@ -168,6 +169,11 @@ class TrackRacerEnv(gym.Env):
     @staticmethod
     def _action_table(actions, spec: CarSpec) -> list[tuple[float, float]]:
         if isinstance(actions, str):
+            if actions.startswith("raceline:"):
+                raise GymlabError(
+                    f"actions {actions!r} are k-means clusters of the limit line, built above the env: pass "
+                    "gymlab.agents.driving.raceline_actions(track, K) as the list (gymlab's commands do this)"
+                )
             if actions not in ACTION_PRESETS:
                 raise GymlabError(
                     f"unknown action preset {actions!r}; use one of {list(ACTION_PRESETS)} or a list of (steering, speed)"

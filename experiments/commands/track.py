@@ -30,7 +30,10 @@ def drive(
         str, typer.Option(help="Built-in reward name or a .py file with reward_function.")
     ] = "progress",
     actions: Annotated[
-        str, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
+        str,
+        typer.Option(
+            help="Action space: deepracer (0.5/1 m/s), racing (1–4 m/s) or raceline:K (k-means of the limit line)."
+        ),
     ] = "deepracer",
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
@@ -40,13 +43,14 @@ def drive(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
-    from gymlab.agents.driving import AGENTS, evaluate_trials
+    from gymlab.agents.driving import AGENTS, evaluate_trials, resolve_actions
     from gymlab.envs.raceline import above_limit_percent
     from gymlab.envs.track_racer import TrackRacerEnv
 
     if agent not in AGENTS:
         raise GymlabError(f"unknown agent {agent!r}; choose one of: {', '.join(AGENTS)}")
-    env = TrackRacerEnv(track=track, reward=reward, actions=actions, continuous=continuous, reverse=reverse)
+    table = resolve_actions(actions, track, reverse)
+    env = TrackRacerEnv(track=track, reward=reward, actions=table, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
     limit = _limit_or_none(env)
