@@ -237,13 +237,16 @@ class RacelineTracker(Agent):
     """Tracks the lap-time limit's line: curvature feed-forward + lateral/heading feedback.
 
     The line and its speed plan come from :func:`gymlab.envs.raceline.lap_limit` (standing
-    lap from the start line, flying lap from anywhere else). Each step the wanted curvature
-    is the line's curvature where the car will be, plus feedback on the lateral error e and
-    the heading error θ against the line: κ = κ_line − e/L² − 2θ/L, L = ``preview`` m; the
-    wanted speed is the plan's where the car will be after the step. Continuous actions
-    command exactly that. Discrete actions are scored by simulating one step of the car for
-    each (turn and speed reached against the wanted ones; overshooting the plan's speed
-    costs more than falling short), so understeer and scrub are priced in.
+    lap from the start line, flying lap from anywhere else) for a car with ``grip_margin`` of
+    the real grip and ``band`` m beyond the borders: the slack the feedback needs, since the
+    limit's line uses the whole friction circle. Each step the wanted curvature is the line's
+    curvature where the car will be, plus feedback on the lateral error e and the heading
+    error θ against the line: κ = κ_line − e/L² − 2θ/L (critically damped, L = ``preview`` +
+    0.1·speed m). The wanted speed is the plan's (v² linear between nodes) where the step
+    ends; the curvature is capped by the grip the speed change leaves (friction circle).
+    Continuous actions command exactly that. Discrete actions are scored by simulating one
+    step of the car for each (turn and speed reached against the wanted ones; overshooting
+    the plan's speed costs more than falling short), so understeer and scrub are priced in.
     """
 
     name = "raceline"
