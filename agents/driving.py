@@ -28,9 +28,14 @@ def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0
     """DeepRacer-style evaluation: ``episodes`` trials from the start line, one row per trial.
 
     Each row: ``progress`` (%), ``lap_time`` (s), ``status`` (``lap_complete``,
-    ``off_track``, ``reversed``, ``immobilized``, ``time_up``), ``off_track_count``, ``steps``.
+    ``off_track``, ``reversed``, ``immobilized``, ``time_up``), ``off_track_count``, ``steps``,
+    ``above_limit_percent`` (a complete lap against the lap-time limit in whole steps,
+    :func:`gymlab.envs.raceline.env_limit`; None for an unfinished lap or without CasADi).
     Trial ``k`` resets with ``seed + k`` and ``options={"start": "line"}``.
     """
+    from gymlab.envs.raceline import above_limit_percent, env_limit
+
+    limit = env_limit(env)
     trials = []
     for k in range(episodes):
         episode = rollout(env, agent, seed=seed + k, options={"start": "line"})
@@ -42,6 +47,9 @@ def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0
                 "status": info["status"],
                 "off_track_count": int(info["off_track_count"]),
                 "steps": episode.steps,
+                "above_limit_percent": above_limit_percent(float(info["lap_time"]), limit)
+                if info["status"] == "lap_complete" and limit is not None
+                else None,
             }
         )
     return trials

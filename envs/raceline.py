@@ -428,6 +428,19 @@ def limits(
     }
 
 
+def env_limit(env) -> float | None:
+    """The lap-time limit (s, standing start, whole control steps) of a TrackRacer env's track and car.
+
+    None when CasADi is not installed (lap times are then reported without the limit).
+    """
+    env = env.unwrapped
+    try:
+        import casadi  # noqa: F401
+    except ImportError:
+        return None
+    return round(lap_limit(env.track, env.car.spec).steps_lap_time(env.car.spec.dt), 4)
+
+
 def above_limit_percent(lap_time: float, limit_steps_s: float) -> float:
     """How far a lap is above the limit in whole steps: 100·(lap / limit − 1), in %."""
     return round(100.0 * (lap_time / limit_steps_s - 1.0), 2)

@@ -93,3 +93,13 @@ def test_bad_input_is_one_line():
         lap_limit("oval", lap="qualifying")
     with pytest.raises(GymlabError, match="spacing"):
         lap_limit("oval", spacing=-1.0)
+
+
+def test_without_casadi_the_limit_is_a_one_line_error_and_trials_go_without_it(monkeypatch):
+    from gymlab.envs.raceline import env_limit
+    from gymlab.envs.track_racer import TrackRacerEnv
+
+    monkeypatch.setitem(__import__("sys").modules, "casadi", None)  # import casadi now fails
+    with pytest.raises(GymlabError, match=r"pip install -e '\.\[raceline\]'"):
+        lap_limit("kidney", CarSpec(grip=4.5))  # not in the cache
+    assert env_limit(TrackRacerEnv(track="kidney")) is None

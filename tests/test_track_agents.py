@@ -7,7 +7,7 @@ import pytest
 from gymlab.agents.driving import OneStepGreedy, PurePursuit, action_for, evaluate_trials
 from gymlab.envs.track_racer import TrackRacerEnv
 
-TRIAL_KEYS = {"progress", "lap_time", "status", "off_track_count", "steps"}
+TRIAL_KEYS = {"progress", "lap_time", "status", "off_track_count", "steps", "above_limit_percent"}
 
 
 def assert_clean_laps(trials):

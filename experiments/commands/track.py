@@ -44,7 +44,7 @@ def drive(
 ) -> None:
     """Evaluate a driving baseline like the DeepRacer console: one row per trial from the start line."""
     from gymlab.agents.driving import AGENTS, evaluate_trials, resolve_actions
-    from gymlab.envs.raceline import above_limit_percent
+    from gymlab.envs.raceline import env_limit
     from gymlab.envs.track_racer import TrackRacerEnv
 
     if agent not in AGENTS:
@@ -53,10 +53,7 @@ def drive(
     env = TrackRacerEnv(track=track, reward=reward, actions=table, continuous=continuous, reverse=reverse)
     driver = AGENTS[agent]()
     trials = evaluate_trials(env, driver, episodes=episodes, seed=seed)
-    limit = _limit_or_none(env)
-    for trial in trials:
-        done = trial["status"] == "lap_complete" and limit is not None
-        trial["above_limit_percent"] = above_limit_percent(trial["lap_time"], limit) if done else None
+    limit = env_limit(env)
     if gif is not None:
         from gymlab.experiments.plots.track import save_replay_gif
 
@@ -87,18 +84,6 @@ def drive(
         typer.echo(f"0/{len(trials)} laps complete")
     if gif is not None:
         typer.echo(f"replay of the last trial saved to {gif}")
-
-
-def _limit_or_none(env) -> float | None:
-    """The env's lap-time limit in whole steps (s), or None when CasADi is not installed."""
-    from gymlab.envs.raceline import lap_limit
-
-    try:
-        return round(lap_limit(env.track, env.car.spec).steps_lap_time(env.car.spec.dt), 4)
-    except GymlabError as error:
-        if "CasADi" not in str(error):
-            raise
-        return None
 
 
 @app.command()
