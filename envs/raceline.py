@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -235,22 +235,16 @@ def _problem(nodes: Nodes, car: CarSpec, lap: str, ops):
     return total, g, lower, upper, kappa, ds
 
 
-def _start_guess(
-    nodes: Nodes, car: CarSpec, lap: str, offsets: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """A feasible start for the solvers: a line (default the centre) and its speed profile under 80 % grip."""
-    n = len(nodes.s)
-    w = np.zeros(n) if offsets is None else np.asarray(offsets, float)[:n].copy()
+def _start_guess(nodes: Nodes, car: CarSpec, lap: str) -> tuple[np.ndarray, np.ndarray]:
+    """A feasible start for the solvers: the centre line and its speed profile under 80 % grip."""
+    w = np.zeros(len(nodes.s))
+    ds, kappa = path_geometry(nodes.center)
     standing = lap == "standing"
-    if standing:  # ease in from the centre of the start line over the first 1.5 m
-        w *= 0.5 - 0.5 * np.cos(np.pi * np.minimum(nodes.s / 1.5, 1.0))
-    xy = nodes.center + nodes.normal * w[:, None]
-    ds, kappa = path_geometry(xy)
-    gentle = CarSpec(**{**car.__dict__, "grip": 0.8 * car.grip})
+    gentle = replace(car, grip=0.8 * car.grip)
     v = speed_profile(ds, np.minimum(np.abs(kappa), car.max_curvature), gentle, 0.0 if standing else None)
     if standing:
         v[1:] = np.maximum(v[1:], 0.3)
-        return np.append(w, w[0]), v
+        return np.append(w, 0.0), v
     return w, v[:-1]
 
 

@@ -149,7 +149,6 @@ class RacelineReward:
         from gymlab.envs.raceline import lap_limit
 
         line = lap_limit(track, car, "flying")
-        dense = np.append(track.s, track.length)
         self._xy = list(zip(np.interp(track.s, line.s, line.xy[:, 0]).tolist(),
                             np.interp(track.s, line.s, line.xy[:, 1]).tolist(), strict=True))  # fmt: skip
         self._speed = np.interp(track.s, line.s, line.speed).tolist()
@@ -158,7 +157,7 @@ class RacelineReward:
         for i, waypoint in enumerate(behind.tolist()):
             first.setdefault(waypoint, i)
         self._first = first  # waypoint → first dense index after it
-        self._n = len(dense) - 1
+        self._n = track.n
 
     def __call__(self, params: dict) -> float:
         if not self._xy:
