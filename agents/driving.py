@@ -15,6 +15,7 @@ any agent, learned or not.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import gymnasium as gym
@@ -27,9 +28,14 @@ def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0
     """DeepRacer-style evaluation: ``episodes`` trials from the start line, one row per trial.
 
     Each row: ``progress`` (%), ``lap_time`` (s), ``status`` (``lap_complete``,
-    ``off_track``, ``reversed``, ``immobilized``, ``time_up``), ``off_track_count``, ``steps``.
+    ``off_track``, ``reversed``, ``immobilized``, ``time_up``), ``off_track_count``, ``steps``,
+    ``above_limit_percent`` (a complete lap against the lap-time limit in whole steps,
+    :func:`gymlab.envs.raceline.env_limit`; None for an unfinished lap or without CasADi).
     Trial ``k`` resets with ``seed + k`` and ``options={"start": "line"}``.
     """
+    from gymlab.envs.raceline import above_limit_percent, env_limit
+
+    limit = env_limit(env)
     trials = []
     for k in range(episodes):
         episode = rollout(env, agent, seed=seed + k, options={"start": "line"})
@@ -41,6 +47,9 @@ def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0
                 "status": info["status"],
                 "off_track_count": int(info["off_track_count"]),
                 "steps": episode.steps,
+                "above_limit_percent": above_limit_percent(float(info["lap_time"]), limit)
+                if info["status"] == "lap_complete" and limit is not None
+                else None,
             }
         )
     return trials
@@ -232,4 +241,149 @@ class OneStepGreedy(Agent):
         return best_action
 
 
-AGENTS = {"pure-pursuit": PurePursuit, "greedy": OneStepGreedy}
+class RacelineTracker(Agent):
+    """Tracks the lap-time limit's line: curvature feed-forward + lateral/heading feedback.
+
+    The line and its speed plan come from :func:`gymlab.envs.raceline.lap_limit` (standing
+    lap from the start line, flying lap from anywhere else) for a car with ``grip_margin`` of
+    the real grip and ``band`` m beyond the borders: the slack the feedback needs, since the
+    limit's line uses the whole friction circle. Each step the wanted curvature is the line's
+    curvature where the car will be, plus feedback on the lateral error e and the heading
+    error θ against the line: κ = κ_line − e/L² − 2θ/L (critically damped, L = ``preview`` +
+    0.1·speed m). The wanted speed is the plan's (v² linear between nodes) where the step
+    ends; the curvature is capped by the grip the speed change leaves (friction circle).
+    Continuous actions command exactly that. Discrete actions are scored by simulating one
+    step of the car for each (turn and speed reached against the wanted ones; overshooting
+    the plan's speed costs more than falling short), so understeer and scrub are priced in.
+    """
+
+    name = "raceline"
+
+    def __init__(
+        self, preview: float = 0.35, speed_weight: float = 0.15, grip_margin: float = 0.97, band: float = 0.0
+    ) -> None:
+        self.preview = preview
+        self.speed_weight = speed_weight
+        self.grip_margin = grip_margin
+        self.band = band
+        self._key: tuple | None = None
+
+    def reset(self, env: gym.Env) -> None:
+        from gymlab.envs.car import Car
+        from gymlab.envs.raceline import lap_limit
+
+        env = env.unwrapped
+        track, spec = env.track, env.car.spec
+        lap = "standing" if env.arc_length < 1e-6 and env.car.speed == 0.0 else "flying"
+        self._standing = lap == "standing"
+        key = (id(track), spec, lap)
+        if key != self._key:  # the line of a car with a little less grip leaves room for feedback
+            self.line = lap_limit(
+                track, replace(spec, grip=spec.grip * self.grip_margin), lap, band=self.band
+            )
+            s = self.line.s
+            dense = np.append(track.s, track.length)
+            line_xy = np.stack([np.interp(dense, s, self.line.xy[:, k]) for k in range(2)], axis=1)
+            step = np.diff(line_xy, axis=0)
+            heading = np.arctan2(step[:, 1], step[:, 0]) - track.angle
+            self._offset = np.interp(dense, s, self.line.offset).tolist()
+            self._heading = np.angle(np.exp(1j * np.append(heading, heading[0]))).tolist()
+            self._curvature = np.interp(dense, s, self.line.curvature).tolist()
+            self._speed2 = np.interp(dense, s, self.line.speed**2).tolist()  # v² is linear in s at constant a
+            self._key = key
+        self._car = Car(spec)
+
+    def _at(self, values: list[float], s: float, track) -> float:
+        """A planned value at arc length ``s`` (a standing lap's plan ends at the finish line)."""
+        s = min(s, track.length - 1e-9) if self._standing and s >= 0 else s % track.length
+        position = s / track.spacing
+        i = min(int(position), track.n - 1)
+        f = position - i
+        return values[i] + f * (values[i + 1] - values[i])
+
+    def act(self, observation: Any, env: gym.Env) -> Any:
+        env = env.unwrapped
+        car, track, spec = env.car, env.track, env.car.spec
+        s = env.arc_length
+        travel = max(car.speed, 0.3) * spec.dt
+        here = s + 0.5 * travel  # mid-step: where the command mostly acts
+        error = env.lateral_offset - self._at(self._offset, s, track)
+        theta = env.heading_error - self._at(self._heading, s, track)
+        theta = (theta + math.pi) % (2 * math.pi) - math.pi
+        preview = self.preview + 0.1 * car.speed
+        kappa = self._at(self._curvature, here, track) - error / preview**2 - 2 * theta / preview
+        ahead = s + car.speed * spec.dt + 0.5 * spec.accel * spec.dt**2  # where the step can end
+        speed = math.sqrt(
+            min(self._at(self._speed2, ahead, track), self._at(self._speed2, ahead + travel, track) + 0.02)
+        )
+        change = min(max(speed - car.speed, -spec.brake * spec.dt), spec.accel * spec.dt)
+        mean = max(car.speed + 0.5 * change, 0.1)  # the speed the env judges the grip at
+        # The speed plan first: the friction circle leaves √(grip² − a²) for cornering (beyond it
+        # the tyres only scrub speed).
+        lateral = math.sqrt(max(spec.grip**2 - (change / spec.dt) ** 2, 0.0))
+        grip = 0.99 * max(lateral, 0.3 * spec.grip) / (mean * mean)
+        kappa = min(max(kappa, -grip), grip)
+        if env.continuous:
+            steering = math.degrees(math.atan(kappa * spec.wheelbase))
+            return action_for(env, min(max(steering, -spec.max_steering), spec.max_steering), speed)
+        state, best, choice = car.state(), math.inf, 0
+        probe = self._car
+        want_turn = kappa * travel
+        for k, (steer, target) in enumerate(env.actions):
+            probe.restore(state)
+            moved = probe.step(steer, target)
+            turn = probe.yaw - state[2]
+            turn = (turn + math.pi) % (2 * math.pi) - math.pi
+            gap = probe.speed - speed
+            cost = ((turn - want_turn) / max(travel, 1e-3)) ** 2 + self.speed_weight * (
+                (4.0 if gap > 0 else 1.0) * gap * gap
+            )
+            cost -= 1e-3 * moved
+            if cost < best:
+                best, choice = cost, k
+        return choice
+
+
+def raceline_actions(track, k: int, car=None, seed: int = 0) -> list[tuple[float, float]]:
+    """K discrete actions for the limit line: k-means over its (steering, speed) pairs.
+
+    Each node of the flying-lap limit asks for steering atan(κ·wheelbase) and its planned
+    speed; :func:`gymlab.agents.clustering.kmeans` groups those pairs (scaled by the car's
+    ranges so degrees and m/s weigh alike) and the K centres are the action table — the
+    DeepRacer community's recipe for an action space that fits the track.
+    """
+    from gymlab.agents.clustering import kmeans
+    from gymlab.envs.car import CarSpec
+    from gymlab.envs.errors import GymlabError
+    from gymlab.envs.raceline import lap_limit
+    from gymlab.envs.tracks import get_track
+
+    car = car or CarSpec()
+    if not 1 <= int(k) <= 64:
+        raise GymlabError(f"raceline:K needs 1 ≤ K ≤ 64 actions, got {k}")
+    line = lap_limit(get_track(track), car, "flying")
+    steering = np.degrees(np.arctan(line.curvature * car.wheelbase))
+    steering = np.clip(steering, -car.max_steering, car.max_steering)
+    scale = np.array([car.max_steering, car.max_speed])
+    result = kmeans(np.column_stack([steering, line.speed]) / scale, int(k), seed=seed)
+    centres = sorted((round(float(a), 2), round(float(b), 2)) for a, b in result.centers * scale)
+    return [(steer, min(max(speed, 0.0), car.max_speed)) for steer, speed in centres]
+
+
+def resolve_actions(actions, track, reverse: bool = False, car=None):
+    """An env ``actions`` argument with ``"raceline:K"`` expanded into its action list (others unchanged)."""
+    if isinstance(actions, str) and actions.startswith("raceline:"):
+        from gymlab.envs.errors import GymlabError
+        from gymlab.envs.tracks import get_track
+
+        try:
+            k = int(actions.split(":", 1)[1])
+        except ValueError:
+            raise GymlabError(
+                f"actions {actions!r}: write raceline:K with a whole number K, e.g. raceline:12"
+            ) from None
+        return raceline_actions(get_track(track, reverse=reverse), k, car)
+    return actions
+
+
+AGENTS = {"pure-pursuit": PurePursuit, "raceline": RacelineTracker, "greedy": OneStepGreedy}

@@ -3,12 +3,13 @@
 Both environments are stepped the same way in the same run (``gymnasium.make`` wrappers,
 pre-drawn random actions, ``reset`` whenever an episode ends); every TrackRacer timing is
 paired with a CartPole timing taken just before it and the ratio is the median over the
-pairs, so it stays fair on a shared machine whose load changes during the run. TrackRacer's
-step includes the car physics, locating the car on the track, DeepRacer's ``params`` dict,
-the reward call (the default ``progress`` reward) and the observation. Random actions end
-episodes often, so resets are part of the measurement. Every
-reward runs under the reward guard (containment, stdout redirect, 1 s per-call limit); the
-last configuration loads the reward from a ``.py`` file, as a learner's would be.
+pairs, so it stays fair on a shared machine whose load changes during the run; times are CPU
+seconds of this process (``time.process_time``), so other jobs on a busy machine count less.
+TrackRacer's step includes the car physics, locating the car on the track, DeepRacer's
+``params`` dict, the reward call (the default ``progress`` reward) and the observation. Random
+actions end episodes often, so resets are part of the measurement. Every reward runs under
+the reward guard (containment, stdout redirect, 1 s per-call limit); the last configuration
+loads the reward from a ``.py`` file, as a learner's would be.
 
 Target: at least 0.3× CartPole's rate in every configuration. Exit code 1 if missed.
 
@@ -27,7 +28,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v1
 from gymlab.envs.rewards import follow_center_line
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,14 +44,14 @@ def prepared(env_id: str, steps: int, **kwargs) -> tuple[gym.Env, list]:
 
 
 def steps_per_second(env: gym.Env, actions: list, steps: int, seed: int) -> float:
-    """One timing of ``steps`` random-action steps (resets included)."""
+    """One timing of ``steps`` random-action steps (resets included), in CPU seconds."""
     env.reset(seed=seed)
-    began = time.perf_counter()
+    began = time.process_time()  # CPU time: other jobs on a shared machine do not count
     for k in range(steps):
         _, _, terminated, truncated, _ = env.step(actions[k % len(actions)])
         if terminated or truncated:
             env.reset()
-    return steps / (time.perf_counter() - began)
+    return steps / (time.process_time() - began)
 
 
 def main() -> int:
@@ -60,21 +61,21 @@ def main() -> int:
     args = parser.parse_args()
 
     configurations = {
-        "TrackRacer-v0 (default: deepracer actions)": {},
-        "TrackRacer-v0 actions=racing": {"actions": "racing"},
-        "TrackRacer-v0 continuous=True": {"continuous": True},
-        "TrackRacer-v0 reward=follow_center_line": {"reward": "follow_center_line"},
+        "TrackRacer-v1 (default: deepracer actions)": {},
+        "TrackRacer-v1 actions=racing": {"actions": "racing"},
+        "TrackRacer-v1 continuous=True": {"continuous": True},
+        "TrackRacer-v1 reward=follow_center_line": {"reward": "follow_center_line"},
     }
     reward_file = Path(tempfile.mkdtemp()) / "my_reward.py"
     source = inspect.getsource(follow_center_line).replace("def follow_center_line", "def reward_function")
     reward_file.write_text(source)
-    configurations["TrackRacer-v0 reward=my_reward.py (a file)"] = {"reward": str(reward_file)}
+    configurations["TrackRacer-v1 reward=my_reward.py (a file)"] = {"reward": str(reward_file)}
     # Each timing of a configuration is paired with a CartPole timing just before it, and the
     # ratio is the median over the pairs: a shared machine's load changes within a run.
     cartpole, cartpole_actions = prepared("CartPole-v1", args.steps)
     rows, ratios, reference = [], [], 0.0
     for label, kwargs in configurations.items():
-        env, actions = prepared("gymlab/TrackRacer-v0", args.steps, **kwargs)
+        env, actions = prepared("gymlab/TrackRacer-v1", args.steps, **kwargs)
         pairs = []
         for repeat in range(args.repeats):
             base = steps_per_second(cartpole, cartpole_actions, args.steps, repeat)

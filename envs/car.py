@@ -1,13 +1,17 @@
-"""A DeepRacer-scale car: kinematic bicycle model with bounded acceleration and a grip limit.
+"""A DeepRacer-scale car: kinematic bicycle model with bounded acceleration and a friction circle.
 
 Kinematic bicycle model: a car whose front wheels are steered by δ follows a circle of
-curvature κ = tan(δ) / wheelbase. Two limits make racing a trade-off:
+curvature κ = tan(δ) / wheelbase. Three limits make racing a trade-off:
 
 * **speed is a state**: it follows the commanded speed, at most ``accel`` m/s² faster or
   ``brake`` m/s² slower per second (a command to stop takes time);
-* **lateral grip**: the tyres can push sideways with at most ``grip`` m/s², so at speed v the
-  car can follow a curvature of at most grip / v². Steer harder and it *understeers*: it
-  follows the capped curvature and runs wide — exactly what makes a corner cost time.
+* **friction circle**: the tyres give at most ``grip`` m/s² in any direction, shared between
+  cornering and speed change: √(a_lon² + a_lat²) ≤ grip with a_lat = v²κ. Hard cornering
+  leaves less grip to brake or accelerate;
+* **understeer scrubs speed**: asking for more curvature than the grip allows (v²|κ| > grip)
+  saturates the tyres — the car follows the largest curvature the grip gives (grip / v²),
+  runs wide, cannot change speed on purpose, and loses ``scrub`` × (v²|κ| − grip) m/s² of
+  speed to the sliding tyres. Banging the wheel to full lock costs time.
 
 Each :meth:`Car.step` advances 1/15 s (DeepRacer's control rate) along an exact arc.
 Scalar ``math`` keeps it fast: a step is a few dozen float operations.
@@ -32,8 +36,14 @@ class CarSpec:
     max_speed: float = 4.0  # m/s
     accel: float = 3.0  # m/s², largest speed gain per second
     brake: float = 4.0  # m/s², largest speed loss per second
-    grip: float = 5.0  # m/s², largest lateral acceleration before understeer
+    grip: float = 5.0  # m/s², radius of the friction circle (lateral and longitudinal combined)
+    scrub: float = 0.1  # m/s² of speed lost per m/s² of lateral demand beyond the grip
     dt: float = 1 / 15  # s, one control step
+
+    @property
+    def max_curvature(self) -> float:
+        """Tightest curvature the steering allows (1/m): tan(max steering) / wheelbase."""
+        return math.tan(math.radians(self.max_steering)) / self.wheelbase
 
 
 class Car:
@@ -51,14 +61,16 @@ class Car:
         "_accel",
         "_brake",
         "_grip",
+        "_scrub",
     )
 
     def __init__(self, spec: CarSpec | None = None) -> None:
         self.spec = spec or CarSpec()
         self._dt = self.spec.dt
-        self._accel = self.spec.accel * self.spec.dt
-        self._brake = self.spec.brake * self.spec.dt
+        self._accel = self.spec.accel
+        self._brake = self.spec.brake
         self._grip = self.spec.grip
+        self._scrub = self.spec.scrub
         self.place(0.0, 0.0, 0.0)
 
     def place(self, x: float, y: float, yaw: float, speed: float = 0.0, steering: float = 0.0) -> None:
@@ -70,19 +82,29 @@ class Car:
     def step(self, steering: float, target_speed: float) -> float:
         """Drive 1/15 s with the wheels at ``steering`` degrees toward ``target_speed``.
 
-        Returns the distance travelled (m).
+        The lateral demand v²|κ| is taken at the step's mean speed under the commanded speed
+        change. Within the grip, the speed change is capped by the accel/brake limits and by
+        the grip the corner leaves, √(grip² − a_lat²). Beyond it (understeer) the car scrubs
+        speed in proportion to the excess. Returns the distance travelled (m).
         """
-        v0 = self.speed
+        v0, dt, grip = self.speed, self._dt, self._grip
         if target_speed > v0:
-            v1 = min(target_speed, v0 + self._accel)
+            a = min(self._accel, (target_speed - v0) / dt)
         else:
-            v1 = max(target_speed, v0 - self._brake)
-        v = 0.5 * (v0 + v1)  # mean speed over the step
+            a = -min(self._brake, (v0 - target_speed) / dt)
         curvature = math.tan(math.radians(steering)) / self.spec.wheelbase
-        # Grip limit: lateral acceleration v²κ may not exceed grip → κ ≤ grip / v².
-        self.understeer = v * v * abs(curvature) > self._grip
-        if self.understeer:
-            curvature = math.copysign(self._grip / (v * v), curvature)
+        v = v0 + 0.5 * a * dt
+        lateral = v * v * abs(curvature)
+        self.understeer = lateral > grip
+        if self.understeer:  # tyres saturated sideways: no grip left to change speed on purpose
+            a = -self._scrub * (lateral - grip)
+        elif a != 0.0:  # friction circle: what the corner leaves for the speed change
+            spare = math.sqrt(grip * grip - lateral * lateral)
+            a = min(max(a, -spare), spare)
+        v1 = max(v0 + a * dt, 0.0)
+        v = 0.5 * (v0 + v1)  # mean speed over the step
+        if v * v * abs(curvature) > grip:  # follow the largest curvature the grip allows
+            curvature = math.copysign(grip / (v * v), curvature)
         distance = v * self._dt
         turn = curvature * distance
         yaw = self.yaw

@@ -139,12 +139,78 @@ class ProgressReward:
         return float(progress - self._before)
 
 
+class RacelineReward:
+    """Follow the lap-time limit: closeness to its line × speed against its plan, in [0, 1].
+
+    DeepRacer-compatible: it reads only ``params`` (x, y, closest_waypoints, speed,
+    track_width, is_offtrack). The line (the flying-lap limit of
+    :func:`gymlab.envs.raceline.lap_limit`) is attached by :meth:`bind`, which the env calls
+    with its track and car — DeepRacer's community does the same with a line pasted into
+    the reward file. Reward: (1 − (d / half-width)²) · (0.5 + 0.5 · speed score), with d the
+    distance to the nearest line point between the closest waypoints and speed score
+    1 − |speed − plan| / plan (≥ 0); 1e-3 off track.
+    """
+
+    __name__ = "raceline"
+
+    def __init__(self) -> None:
+        self._xy: list[tuple[float, float]] = []
+
+    def bind(self, track: Any, car: Any) -> None:
+        """Attach the limit line of ``track`` for ``car`` (solved once, cached by the solver)."""
+        import numpy as np
+
+        from gymlab.envs.raceline import lap_limit
+
+        line = lap_limit(track, car, "flying")
+        self._xy = list(zip(np.interp(track.s, line.s, line.xy[:, 0]).tolist(),
+                            np.interp(track.s, line.s, line.xy[:, 1]).tolist(), strict=True))  # fmt: skip
+        self._speed = np.interp(track.s, line.s, line.speed).tolist()
+        behind = np.asarray(track.behind_waypoint)
+        first = {}
+        for i, waypoint in enumerate(behind.tolist()):
+            first.setdefault(waypoint, i)
+        self._first = first  # waypoint → first dense index after it
+        self._n = track.n
+
+    def __call__(self, params: dict) -> float:
+        if not self._xy:
+            raise RuntimeError("the raceline reward needs its line: the env calls bind(track, car)")
+        if params["is_offtrack"]:
+            return 1e-3
+        behind, ahead = params["closest_waypoints"]
+        n = self._n
+        start = self._first.get(behind, 0) - 4
+        stop = self._first.get(ahead, start + 8)
+        stop = stop + n if stop < start else stop
+        x, y = params["x"], params["y"]
+        best, nearest = math.inf, 0
+        for i in range(start, stop + 5):
+            px, py = self._xy[i % n]
+            d2 = (px - x) ** 2 + (py - y) ** 2
+            if d2 < best:
+                best, nearest = d2, i % n
+        half = 0.5 * params["track_width"]
+        closeness = max(1.0 - best / (half * half), 0.0)
+        plan = self._speed[nearest]
+        speed_score = max(1.0 - abs(params["speed"] - plan) / plan, 0.0)
+        return float(max(closeness * (0.5 + 0.5 * speed_score), 1e-3))
+
+
+def bind_reward(function: RewardFunction, track: Any, car: Any) -> None:
+    """Give a reward that needs the world (it has a ``bind`` method, e.g. ``raceline``) its track and car."""
+    bind = getattr(function, "bind", None)
+    if callable(bind):
+        bind(track, car)
+
+
 BUILTIN_REWARDS: dict[str, Callable[[], RewardFunction]] = {
     "progress": ProgressReward,
     "follow_center_line": lambda: follow_center_line,
     "stay_inside_borders": lambda: stay_inside_borders,
     "prevent_zigzag": lambda: prevent_zigzag,
     "heading": lambda: heading,
+    "raceline": RacelineReward,
 }
 DEFAULT_REWARD = "progress"
 

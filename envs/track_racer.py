@@ -12,7 +12,14 @@ from gymnasium import spaces
 
 from gymlab.envs.car import Car, CarSpec
 from gymlab.envs.errors import GymlabError
-from gymlab.envs.rewards import DEFAULT_REWARD, DEFAULT_TIMEOUT, GuardedReward, RewardFunction, resolve_reward
+from gymlab.envs.rewards import (
+    DEFAULT_REWARD,
+    DEFAULT_TIMEOUT,
+    GuardedReward,
+    RewardFunction,
+    bind_reward,
+    resolve_reward,
+)
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
 
 STEERING_LEVELS = (-30.0, -15.0, 0.0, 15.0, 30.0)
@@ -33,10 +40,12 @@ class TrackRacerEnv(gym.Env):
     ## Description
     A 1/18-scale car (kinematic bicycle model, wheelbase 0.165 m, see :mod:`gymlab.envs.car`) is
     driven at 15 Hz on a closed track (:mod:`gymlab.envs.tracks`). Speed follows the command within
-    3 m/s² of acceleration and 4 m/s² of braking; the tyres hold at most 5 m/s² sideways,
-    so a corner taken too fast understeers and runs wide. The fastest lap therefore brakes
-    before corners and uses the track's width (a racing line) — the trade-off a reward
-    function has to teach.
+    3 m/s² of acceleration and 4 m/s² of braking; the tyres give at most 5 m/s² in any
+    direction (a friction circle shared by cornering and speed change), and a corner taken
+    too fast understeers: the car runs wide and scrubs speed in proportion to the excess.
+    The fastest lap therefore brakes before corners and uses the track's width (a racing
+    line) — the trade-off a reward function has to teach. Its limit, the minimum lap time of
+    the car's physics, is :func:`gymlab.envs.raceline.lap_limit`.
 
     ## Action Space
     * ``actions="deepracer"`` (default): ``Discrete(10)``, DeepRacer's console default —
@@ -101,6 +110,11 @@ class TrackRacerEnv(gym.Env):
     no limit). The reward function runs contained: an exception, ``sys.exit``, a raised
     ``KeyboardInterrupt`` or a call past the time limit stops the episode with one line naming
     the function, and its ``print`` output goes to stderr.
+
+    ## Version History
+    * v1: friction circle (cornering and braking/acceleration share the grip) and understeer
+      that scrubs speed (``CarSpec.scrub``); v0's car could steer past the grip for free.
+    * v0: initial release (lateral grip limit only).
     """
 
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 15}
@@ -125,6 +139,7 @@ class TrackRacerEnv(gym.Env):
         self.car = Car(car)
         spec = self.car.spec
         function, name = resolve_reward(reward)
+        bind_reward(function, self.track, spec)
         self.reward_function = GuardedReward(function, name, timeout=reward_timeout)
         self.continuous = bool(continuous)
         self.actions = self._action_table(actions, spec)
@@ -168,6 +183,11 @@ class TrackRacerEnv(gym.Env):
     @staticmethod
     def _action_table(actions, spec: CarSpec) -> list[tuple[float, float]]:
         if isinstance(actions, str):
+            if actions.startswith("raceline:"):
+                raise GymlabError(
+                    f"actions {actions!r} are k-means clusters of the limit line, built above the env: pass "
+                    "gymlab.agents.driving.raceline_actions(track, K) as the list (gymlab's commands do this)"
+                )
             if actions not in ACTION_PRESETS:
                 raise GymlabError(
                     f"unknown action preset {actions!r}; use one of {list(ACTION_PRESETS)} or a list of (steering, speed)"
@@ -332,6 +352,16 @@ class TrackRacerEnv(gym.Env):
     def arc_length(self) -> float:
         """Where the car projects onto the centre line: metres from the start line (0..length)."""
         return self._s
+
+    @property
+    def lateral_offset(self) -> float:
+        """Metres the car's centre lies left of the centre line (negative: right)."""
+        return self._offset
+
+    @property
+    def heading_error(self) -> float:
+        """Car yaw minus the centre line's direction (radians, −π..π)."""
+        return self._heading_err
 
     @property
     def progress(self) -> float:

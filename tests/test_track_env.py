@@ -10,7 +10,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v0
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v1
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.track_racer import ACTION_PRESETS, TrackRacerEnv
 
@@ -48,7 +48,7 @@ def test_both_env_checkers_pass(kwargs):
 
 
 def test_gymnasium_make_and_render_rgb_array():
-    env = gym.make("gymlab/TrackRacer-v0", track="oval", render_mode="rgb_array")
+    env = gym.make("gymlab/TrackRacer-v1", track="oval", render_mode="rgb_array")
     env.reset(seed=1)
     env.step(4)
     frame = env.render()
@@ -216,20 +216,51 @@ def test_time_up_truncates():
     assert info["lap_time"] == pytest.approx(5 / 15)
 
 
-def test_grip_limit_makes_fast_cars_run_wide():
-    """Same full-lock command at 1 and 4 m/s: the fast car turns less (understeer)."""
+def test_grip_limit_makes_fast_cars_run_wide_and_scrub_speed():
+    """Same full-lock command at 1 and 4 m/s: the fast car turns less (understeer) and slows."""
     from gymlab.envs.car import Car
 
     slow, fast = Car(), Car()
     slow.place(0, 0, 0, speed=1.0)
     fast.place(0, 0, 0, speed=4.0)
-    for _ in range(5):
-        slow.step(30.0, 1.0)
-        fast.step(30.0, 4.0)
+    slow.step(30.0, 1.0)
+    fast.step(30.0, 4.0)
     assert fast.understeer and not slow.understeer
     assert slow.yaw > fast.yaw
-    turned_per_metre_fast = fast.yaw / (5 * 4.0 / 15)
-    assert turned_per_metre_fast == pytest.approx(5.0 / 16, rel=1e-6)  # κ = grip / v²
+    kappa = math.tan(math.radians(30)) / fast.spec.wheelbase
+    scrubbed = 4.0 - fast.spec.scrub * (16 * kappa - 5.0) / 15  # ∝ the excess lateral demand
+    assert fast.speed == pytest.approx(scrubbed)
+    mean = 0.5 * (4.0 + fast.speed)
+    assert fast.yaw / (mean / 15) == pytest.approx(5.0 / mean**2, rel=1e-6)  # κ = grip / v²
+    assert slow.speed == 1.0  # within the grip nothing is lost
+
+
+def test_understeer_costs_more_the_harder_the_wheel_is_turned():
+    from gymlab.envs.car import Car
+
+    speeds = []
+    for steering in (10.0, 20.0, 30.0):
+        car = Car()
+        car.place(0, 0, 0, speed=3.0)
+        car.step(steering, 3.0)
+        speeds.append(car.speed)
+    assert speeds[0] > speeds[1] > speeds[2]
+
+
+def test_friction_circle_shares_grip_between_cornering_and_braking():
+    """Braking in a corner near the grip limit is weaker than braking on a straight."""
+    from gymlab.envs.car import Car
+
+    straight, corner = Car(), Car()
+    straight.place(0, 0, 0, speed=2.0)
+    corner.place(0, 0, 0, speed=2.0)
+    kappa = 4.5 / 1.8**2  # lateral 4.5 m/s² at the step's mean speed 1.8 m/s (of 5)
+    steering = math.degrees(math.atan(kappa * corner.spec.wheelbase))
+    straight.step(0.0, 0.0)
+    corner.step(steering, 0.0)
+    assert straight.speed == pytest.approx(2.0 - 4.0 / 15)
+    assert not corner.understeer
+    assert 2.0 - corner.speed < 0.6 * (2.0 - straight.speed)
 
 
 def test_speed_follows_command_within_limits():

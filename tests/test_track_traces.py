@@ -16,7 +16,7 @@ from gymlab.experiments.io import write_json
 from gymlab.experiments.results import provenance
 from gymlab.experiments.traces import COLUMNS, TRACE_FILE, TraceLog, TraceRecorder, read_trace
 
-TRACK = "gymlab/TrackRacer-v0"
+TRACK = "gymlab/TrackRacer-v1"
 
 
 class RandomDriver(Agent):

@@ -11,12 +11,12 @@ import typer
 from gymlab.agents.driving import AGENTS
 from gymlab.envs import ENV_IDS
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.files import atomic_write
 from gymlab.envs.limits import LIMITS, check_count
 from gymlab.envs.rewards import DEFAULT_TIMEOUT, duration
 from gymlab.envs.track_racer import ACTION_PRESETS
 from gymlab.experiments.commands.common import (
     JsonOption,
-    choice_value,
     choices,
     emit_json,
     output_dir,
@@ -53,7 +53,10 @@ def drive(
         ),
     ] = None,
     actions: Annotated[
-        ActionSet | None, typer.Option(help="Action space: deepracer (0.5/1 m/s) or racing (1–4 m/s).")
+        str | None,
+        typer.Option(
+            help=f"Action space: {', '.join(ACTION_PRESETS)} or raceline:K (k-means of the limit line)."
+        ),
     ] = None,
     continuous: Annotated[bool, typer.Option("--continuous", help="Continuous steering and speed.")] = False,
     reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
@@ -64,18 +67,19 @@ def drive(
     json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Evaluate a driving baseline or a trained run like the DeepRacer console: one row per trial
-    from the start line."""
-    from gymlab.agents.driving import evaluate_trials
+    from the start line, each lap also as % above the lap-time limit."""
+    from gymlab.agents.driving import evaluate_trials, resolve_actions
+    from gymlab.envs.raceline import env_limit
     from gymlab.experiments.environments import make_env
     from gymlab.experiments.traces import TraceRecorder
 
-    actions = choice_value(actions)
     check_count("--episodes", episodes, LIMITS["episodes"])
     out_dir = None if out is None else output_dir(out, "track-drive")
     name = agent.strip().lower().replace("_", "-")
     if name in AGENTS:
+        table = resolve_actions(actions or "deepracer", track or "reinvent", reverse)
         settings = {"track": track or "reinvent", "reward": reward or "progress",
-                    "actions": actions or "deepracer", "continuous": continuous, "reverse": reverse}  # fmt: skip
+                    "actions": table, "continuous": continuous, "reverse": reverse}  # fmt: skip
         env = make_env(ENV_IDS["track"], settings)
         driver, label = AGENTS[name](), name
     elif Path(agent).is_dir():
@@ -88,6 +92,7 @@ def drive(
     recorder = TraceRecorder(env)
     trials = evaluate_trials(recorder, driver, episodes=episodes, seed=seed)
     env = env.unwrapped
+    limit = env_limit(env)
     if gif is not None:
         from gymlab.experiments.plots.track import save_trace_gif
 
@@ -98,19 +103,23 @@ def drive(
     files = {} if gif is None else {"gif": str(gif)}
     if out_dir is not None:
         files["trials"] = str(out_dir / "trials.json")
-    document = {"track": env.track.name, "agent": label, "trials": trials, "files": files}
+    document = {"track": env.track.name, "agent": label, "limit_s": limit, "trials": trials, "files": files}
     if out_dir is not None:
         write_json(out_dir / "trials.json", document | {"provenance": provenance(config, seed)})
     if json:
         emit_json(document | {"provenance": provenance(config, seed)})
         return
     typer.echo(f"{label} on {env.track.name} ({env.track.length:.2f} m), actions: {_actions_label(env)}")
+    if limit is not None:
+        typer.echo(f"lap-time limit (standing start, whole 1/15 s steps): {limit:.3f} s")
     typer.echo(
-        f"{'trial':>5}  {'time (s)':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
+        f"{'trial':>5}  {'time (s)':>8}  {'> limit':>8}  {'progress':>8}  {'status':<13} {'off-track':>9}  {'steps':>5}"
     )
     for k, trial in enumerate(trials, 1):
+        above = trial["above_limit_percent"]
+        above = f"{above:+7.1f}%" if above is not None else f"{'-':>8}"
         typer.echo(
-            f"{k:>5}  {trial['lap_time']:>8.2f}  {trial['progress']:>7.1f}%  {trial['status']:<13} "
+            f"{k:>5}  {trial['lap_time']:>8.2f}  {above}  {trial['progress']:>7.1f}%  {trial['status']:<13} "
             f"{trial['off_track_count']:>9}  {trial['steps']:>5}"
         )
     laps = [t["lap_time"] for t in trials if t["status"] == "lap_complete"]
@@ -143,6 +152,49 @@ def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
         env.close()
         env = config_env({**config, "env_kwargs": {**config["env_kwargs"], **changes}})
     return driver, env
+
+
+@app.command()
+def raceline(
+    track: TrackArg,
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default runs/<time>-track-raceline/).")
+    ] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Drive the track the other way round.")] = False,
+    json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """The lap-time limit: minimum-time line and speeds (.npy, .csv, .json) and a PNG coloured by speed."""
+    from gymlab.envs.car import CarSpec
+    from gymlab.envs.raceline import LINE_COLUMNS, lap_limit, limits, line_table
+    from gymlab.envs.tracks import get_track
+    from gymlab.experiments.io import write_json, write_text
+    from gymlab.experiments.plots.track import plot_raceline
+
+    shape = get_track(track, reverse=reverse)
+    car = CarSpec()
+    numbers = limits(shape, car)
+    line = lap_limit(shape, car, "standing")
+    out = output_dir(out, "track-raceline")
+    stem = _file_stem(shape.name)
+    table = line_table(line)
+    paths = {"npy": out / f"{stem}_raceline.npy", "csv": out / f"{stem}_raceline.csv",
+             "json": out / f"{stem}_raceline.json", "png": out / f"{stem}_raceline.png"}  # fmt: skip
+    atomic_write(paths["npy"], lambda tmp: np.save(tmp, table, allow_pickle=False))
+    rows = "\n".join(",".join(f"{value:.6g}" for value in row) for row in table)
+    write_text(paths["csv"], ",".join(LINE_COLUMNS) + "\n" + rows + "\n")
+    title = (
+        f"{shape.name}: the lap-time limit is {numbers['standing_lap_s']:.2f} s from a standing start\n"
+        f"(flying lap {numbers['flying_lap_s']:.2f} s; hard bound, widest legal band: {numbers['hard_bound_s']:.2f} s)"
+    )
+    plot_raceline(shape, line, paths["png"], title)
+    document = {"track": shape.name, "length_m": round(shape.length, 3), **numbers,
+                "paths": {kind: str(path) for kind, path in paths.items()}}  # fmt: skip
+    write_json(paths["json"], document)
+    if json:
+        emit_json(document)
+        return
+    typer.echo(title.replace("\n", " "))
+    typer.echo(f"solved in {numbers['solve_s']:.2f} s; wrote {', '.join(str(p) for p in paths.values())}")
 
 
 def _actions_label(env) -> str:
@@ -257,7 +309,7 @@ def check_reward(
 
     check_timeout(timeout, "--timeout")
     if steps is None:
-        steps = int(load_settings("ppo", "gymlab/TrackRacer-v0").get("n_timesteps", 0))
+        steps = int(load_settings("ppo", ENV_IDS["track"]).get("n_timesteps", 0))
     check_count("--steps", steps, LIMITS["steps"])
     report = check_reward_function(file, track=track, timeout=timeout or None)
     name, problems = report.name, report.problems

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gymlab.agents.base import rollout
-from gymlab.envs.track_render import draw_track
+from gymlab.envs.track_render import draw_track, speed_collection
 from gymlab.envs.tracks import Track
 from gymlab.experiments.plots.common import save_figure
 from gymlab.experiments.traces import Trace, TraceRecorder
@@ -56,6 +56,19 @@ def waypoint_label_step(count: int, labels: int = 24) -> int:
     raw = max(count / labels, 1.0)
     magnitude = 10 ** np.floor(np.log10(raw))
     return int(min((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw), default=raw))
+
+
+def plot_raceline(track: Track, line, path: str | Path, title: str) -> Path:
+    """PNG of the minimum-time line coloured by its planned speed over the track and its centre line."""
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    draw_track(ax, track)
+    lines = speed_collection(line.xy[:, 0], line.xy[:, 1], line.speed)
+    lines.set_linewidth(3.0)
+    ax.add_collection(lines)
+    fig.colorbar(lines, ax=ax, label="planned speed (m/s)", shrink=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.autoscale_view()
+    return save_figure(fig, path)
 
 
 def save_replay_gif(
