@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gymlab.envs.raceline import env_limit, lap_limit
 from gymlab.experiments.environments import make_env, short_name
 from gymlab.experiments.io import write_text
 from gymlab.experiments.plots.compare import config_label, plot_metric_bars
@@ -281,5 +282,9 @@ def trajectories(out: Path, full_id: str, results: list[RunResult]) -> Path:
         )
     env = make_env(full_id, next(iter(chosen.values())).config["env_kwargs"])
     track = env.unwrapped.track
+    limit_s = env_limit(env)  # None without CasADi: then no limit line
+    line = lap_limit(track, env.unwrapped.car.spec).xy if limit_s is not None else None
     env.close()
-    return plot_trajectories(track, items, out / f"{short_name(full_id)}_trajectories.png", full_id)
+    return plot_trajectories(
+        track, items, out / f"{short_name(full_id)}_trajectories.png", full_id, line, limit_s
+    )

@@ -279,7 +279,7 @@ def test_drive_bad_agents_exit_2(cli, tmp_path, trained_run):
         assert result.exit_code == 2, result.output
         assert fragment in result.stderr and result.stderr.count("\n") == 1
 
-    one_line_error(cli("track", "drive", "--agent", tmp_path / "nowhere"), "unknown agent")
+    one_line_error(cli("track", "drive", "--agent", tmp_path / "nowhere"), "is not one of")
     one_line_error(cli("track", "drive", "--agent", trained_run, "--actions", "racing"), "action space")
     one_line_error(cli("track", "drive", "--agent", tmp_path), "not a finished gymlab run")
 

@@ -57,12 +57,19 @@ def plot_metric_bars(
 
 
 def plot_trajectories(
-    track, items: list[tuple[str, dict[str, Any]]], path: str | Path, env_label: str
+    track,
+    items: list[tuple[str, dict[str, Any]]],
+    path: str | Path,
+    env_label: str,
+    limit_line: Any = None,
+    limit_s: float | None = None,
 ) -> Path:
     """One small map per config: its first evaluation trial drawn on the track, coloured by speed.
 
     ``items`` are (label, episode row) pairs; a row holds ``trajectory`` [(x, y, speed)],
     ``status``, ``progress`` and ``lap_time``. The title names the fastest finished lap.
+    ``limit_line`` (an (n, 2) array, the lap-time limit's line) is dotted on every map, and the
+    title gives each lap against ``limit_s``.
     """
     import numpy as np
 
@@ -78,9 +85,12 @@ def plot_trajectories(
         path_xy = np.array(row["trajectory"], dtype=float)
         lines = speed_collection(path_xy[:, 0], path_xy[:, 1], path_xy[:, 2])
         ax.add_collection(lines)
+        if limit_line is not None:
+            ax.plot(limit_line[:, 0], limit_line[:, 1], ":", color="black", linewidth=0.8)
         ax.autoscale_view()
+        above = f" (+{100 * (row['lap_time'] / limit_s - 1):.1f} % over the limit)" if limit_s else ""
         outcome = (
-            f"lap {row['lap_time']:.2f} s"
+            f"lap {row['lap_time']:.2f} s{above}"
             if row["status"] == "lap_complete"
             else f"{row['status'].replace('_', ' ')} at {row['progress']:.0f} %"
         )
@@ -94,6 +104,8 @@ def plot_trajectories(
     if laps:
         best_time, best = min(laps)
         finding = f"fastest lap: {best} ({best_time:.2f} s); {len(laps)} of {len(items)} finish the lap"
+        if limit_s:
+            finding += f"; the lap-time limit (dotted line) is {limit_s:.2f} s"
     else:
         finding = f"none of the {len(items)} finishes the lap"
     fig.suptitle(f"{env_label} on {track.name}, first trial from the start line: {finding}", fontsize=10)

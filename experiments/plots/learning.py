@@ -206,6 +206,8 @@ def learning_panels(run_dirs: list[str | Path]) -> tuple[Panels, dict[str, float
             fixed[title][config["agent"]].append(metrics["mean_return"])
         if metrics.get("mean_lap_time") is not None:
             laps[config["agent"]].append(metrics["mean_lap_time"])  # the same whatever the reward
+        if metrics.get("lap_limit_s") is not None:  # the physical limit, drawn beside the agents
+            laps["lap-time limit"].append(metrics["lap_limit_s"])
 
     def means(values: dict[str, list[float]]) -> dict[str, float]:
         return {name: float(np.mean(found)) for name, found in values.items()}

@@ -71,6 +71,19 @@ def tsp_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _references() -> dict[str, Recipe]:
+    """LKH-3 and OR-Tools as agents where their packages are installed (the ``[references]`` extra)."""
+    from gymlab.agents.routing import REFERENCE_SOLVERS, SOLVER_LABELS, reference_installed
+
+    return {
+        name: Recipe(f"{SOLVER_LABELS[name]} (reference)", _solver(name))
+        for name in REFERENCE_SOLVERS
+        if reference_installed(name)
+    }
+
+
+REFERENCES = _references()
+
 PROFILE = register_profile(
     EnvProfile(
         env_id=ENV_ID,
@@ -88,6 +101,7 @@ PROFILE = register_profile(
                 model_file="model.pt",
                 default_steps=160_000,  # training instances: about 10 minutes on one core
             ),
+            **REFERENCES,
         },
         measures=Measures(tsp_row, tsp_summary),
         columns=(
@@ -103,6 +117,7 @@ PROFILE = register_profile(
                 "random_restarts",
                 "two_opt",
                 "exact",
+                *REFERENCES,
                 "maskable_ppo",
                 "attention",
             ),
