@@ -143,3 +143,32 @@ def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return components
+
+
+@pytest.mark.slow
+def test_gymlab_installs_beside_pypis_envs_package_without_touching_it(wheel, tmp_path):
+    """PyPI has a package named ``envs``: installed together, each keeps its own files, and
+    uninstalling ``envs`` leaves gymlab whole (the old wheel merged into site-packages/envs/)."""
+    import venv
+
+    venv.create(tmp_path / "venv", with_pip=True)
+    python = str(tmp_path / "venv" / "bin" / "python")
+    install = [python, "-m", "pip", "install", "-q", "--no-deps"]
+    found = subprocess.run([*install, "envs"], capture_output=True, text=True)
+    if found.returncode != 0:
+        pytest.skip(f"PyPI's envs could not be installed here: {found.stderr.strip()[-200:]}")
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True)
+    where = (
+        "import importlib.util, pathlib, site; "
+        "print(pathlib.Path(importlib.util.find_spec('envs').origin).parent); "
+        "print(site.getsitepackages()[0])"
+    )
+    envs_dir, packages = subprocess.run(
+        [python, "-c", where], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
+    assert not list(Path(envs_dir).glob("*track_racer*"))  # PyPI's envs, not a gymlab folder
+    ours = {p.relative_to(packages).parts[0] for p in Path(packages).rglob("*.py") if "track_racer" in p.name}
+    assert ours == {"gymlab"}
+    before = sorted(str(p) for p in (Path(packages) / "gymlab").rglob("*.py"))
+    subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", "envs"], check=True, capture_output=True)
+    assert sorted(str(p) for p in (Path(packages) / "gymlab").rglob("*.py")) == before
