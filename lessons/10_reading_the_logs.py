@@ -3,13 +3,14 @@
 The idea: DeepRacer racers spend more time reading logs than training. Every gymlab track run
 writes `trace.csv`, one row per step (position, speed, steering, action, reward, progress …), and
 `gymlab track analyze` turns it into the plots of the community's log-analysis notebooks. Here we
-train PPO on AWS's `follow_center_line` example, read its trace, and see *why* it is slow: the
-reward pays the same for every step near the centre line whatever the speed, so the policy has no
-reason to hurry — it picks the slowest action almost everywhere. We fix the reward (the same
-centre-line marker, times the squared speed, so that a faster lap earns more in total) and go
-on training the same model from where it stopped (`gymlab train … --from RUN_DIR`, DeepRacer's
-"clone model"), then measure again — and see how hard it is for a policy that has settled on
-one action to leave it: a clone inherits its habits, not just its skills.
+train PPO on AWS's `follow_center_line` example and read its trace: the reward pays the same for
+every step near the centre line whatever the speed, so nothing in it asks the car to hurry, and
+the action usage shows how often it picks the slowest action. We fix the reward (the same
+centre-line marker, times the squared speed, so that a faster lap earns more in total), go on
+training the same model from where it stopped (`gymlab train … --from RUN_DIR`, DeepRacer's
+"clone model"), and measure again: did the slow steps go, and did the lap get faster? Often
+not both at once — a clone inherits its habits, and a car that now drives faster can lose the
+time again where it scrubs speed in the bends (the speed map shows where).
 
 Watch for: the share of steps at the slowest speed before and after; the lap time; the action
 usage plot (action_usage.png) and the speed map (speed_map.png) of both runs side by side.
@@ -97,6 +98,9 @@ print(_("   after the fix, {steps:,} more steps from the clone: {lap}; {share:.0
 if share_after > share_before - 0.05:
     print(_("   the clone barely changed: its policy had settled on the slow action and hardly explores any more; "
             "more steps, or training afresh on the fixed reward, is what changes it"))  # fmt: skip
+elif (after.metrics["mean_lap_time"] or float("inf")) >= (before.metrics["mean_lap_time"] or float("inf")):
+    print(_("   fewer slow steps, yet no faster lap: look at speed_map.png and best_lap.png for the bends "
+            "where the faster car scrubs speed or runs wide"))  # fmt: skip
 
 # %%
 runs = ((analysis_before, before.run_dir), (analysis_after, after.run_dir))
