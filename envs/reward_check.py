@@ -17,6 +17,7 @@ from gymlab.envs.rewards import (
     GuardedReward,
     RewardError,
     RewardFunction,
+    bind_reward,
     describe_params,
     duration,
     resolve_reward,
@@ -61,6 +62,7 @@ def check_reward_function(
     """
     function, name = resolve_reward(function)
     env = TrackRacerEnv(track=track) if track is not None else TrackRacerEnv()
+    bind_reward(function, env.track, env.car.spec)  # a reward that needs the world gets it, as in the env
     guard = GuardedReward(function, name, timeout)
     problems: dict[str, list] = {}  # kind → [count, first message, first params]
     situations = env.sample_situations()

@@ -65,7 +65,7 @@ def test_trace_reads_in_one_pandas_line_and_matches_the_episode(tmp_path):
     assert trace["action"].tolist() == episode.actions
     assert trace["status"].iloc[-1] == "lap_complete" and (trace["status"].iloc[:-1] == "in_progress").all()
     assert trace["progress"].is_monotonic_increasing and trace["progress"].iloc[-1] == 100
-    assert trace["time"].iloc[-1] == pytest.approx(episode.info["lap_time"])
+    assert trace["time"].iloc[-1] == pytest.approx(episode.info["lap_time"], abs=1e-3)  # info rounds to ms
     assert trace["all_wheels_on_track"].dtype == bool and trace["all_wheels_on_track"].all()
     n = len(env.unwrapped.track.waypoints)
     assert ((trace["closest_waypoint_behind"] + 1) % n == trace["closest_waypoint_ahead"]).all()
@@ -177,7 +177,9 @@ def test_analyze_cli_side_by_side_json(cli, tmp_path):
     assert set(document["png"]) == {"reward_map", "speed_map", "action_usage", "best_lap", "lap_history"}
     for path in document["png"].values():
         assert Path(path).read_bytes()[:4] == b"\x89PNG"
-    assert json.loads(Path(document["json"]).read_text())["runs"][1]["best_lap"]["time"] == pytest.approx(7.8)
+    assert json.loads(Path(document["json"]).read_text())["runs"][1]["best_lap"]["time"] == pytest.approx(
+        7.4
+    )  # pure pursuit on v1
     text = cli("track", "analyze", first, "--out", tmp_path / "out2", "--no-line")
     assert text.exit_code == 0 and "best: eval episode 0, lap_complete" in text.stdout
 

@@ -75,6 +75,11 @@ def drive(
 
     check_count("--episodes", episodes, LIMITS["episodes"])
     out_dir = None if out is None else output_dir(out, "track-drive")
+    if actions is not None and actions not in ACTION_PRESETS and not actions.startswith("raceline:"):
+        raise GymlabError(
+            f"--actions {actions!r} is not one of {', '.join(ACTION_PRESETS)}, nor raceline:K (K actions "
+            "from the lap-time limit's line)"
+        )
     name = agent.strip().lower().replace("_", "-")
     if name in AGENTS:
         table = resolve_actions(actions or "deepracer", track or "reinvent", reverse)
