@@ -27,6 +27,15 @@ from gymlab.experiments.commands.common import (
 QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
 
 
+ExecutorOption = typer.Option("--executor", help="Where runs execute: local (--workers processes) or ray.")
+AddressOption = typer.Option(
+    "--address", help="Ray cluster address (auto, or HOST:PORT); default: a local Ray."
+)
+SharedOutOption = typer.Option(
+    "--shared-out", help="--out is on storage every Ray node mounts at the same path (needed on >1 node)."
+)
+
+
 def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
     table = Table(title=title)
     table.add_column("measure")
@@ -163,14 +172,17 @@ def compare_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-compare).")
     ] = None,
+    executor_name: Annotated[str, ExecutorOption] = "local",
+    address: Annotated[str | None, AddressOption] = None,
+    shared_out: Annotated[bool, SharedOutOption] = False,
     quiet: Annotated[bool, QuietOption] = False,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
     from gymlab.experiments.compare import build_specs, compare, partial_results
-    from gymlab.experiments.executors import executor_for
+    from gymlab.experiments.executors import make_executor
 
-    executor_for(workers)  # checks --workers before anything starts
+    executor = make_executor(executor_name, workers, address, shared_out)  # checked before anything starts
     out = output_dir(out, "compare")
 
     if steps is not None:
@@ -194,6 +206,7 @@ def compare_command(
             workers,
             out,
             on_done=bar.advance if bar else None,
+            executor=executor,
         )
     except KeyboardInterrupt:
         partial = partial_results(out)
