@@ -126,7 +126,14 @@ def tune(
     while done < trials:
         batch = [study.ask() for _ in range(min(parallel, trials - done))]
         specs = [
-            RunSpec(env=env, agent=algo, seed=seed, steps=steps, hyperparams=suggest(trial, space))
+            RunSpec(
+                env=env,
+                agent=algo,
+                seed=seed,
+                steps=steps,
+                hyperparams=suggest(trial, space),
+                eval_episodes=profile.eval_episodes,
+            )
             for trial in batch
         ]
         results = run_all(specs, out / "runs", executor=executor)
