@@ -22,6 +22,7 @@ import yaml
 
 from gymlab.envs.errors import GymlabError
 from gymlab.experiments.environments import env_id
+from gymlab.experiments.hyperparams import CONFIG_DIR
 from gymlab.experiments.profiles import profile_for
 from gymlab.experiments.runner import run_all
 from gymlab.experiments.spec import RunSpec, is_algorithm
@@ -29,7 +30,6 @@ from gymlab.experiments.store import load_curve, load_result
 
 __all__ = ["RL_ZOO_PARAMS", "NET_ARCH", "load_space", "suggest", "tune"]
 
-CONFIG = Path(__file__).parent / "config"
 RL_ZOO_PARAMS = (
     "learning_rate",
     "n_steps",
@@ -44,12 +44,12 @@ NET_ARCH = {"tiny": [32], "small": [64, 64], "medium": [256, 256]}  # rl-zoo3's 
 
 
 def load_space(algo: str, env: str, path: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """The search space (``experiments/config/search_<algo>.yml`` by default), checked: each
+    """The search space (``experiments/config/search/<algo>.yml`` by default), checked: each
     parameter is one the algorithm takes and is a range ``{low, high[, log]}`` or ``{choices}``."""
-    path = Path(path) if path is not None else CONFIG / f"search_{algo}.yml"
+    path = Path(path) if path is not None else CONFIG_DIR / "search" / f"{algo}.yml"
     if not path.is_file():
         raise GymlabError(
-            f"no search space {path}; write one (see experiments/config/search_ppo.yml) and pass --space"
+            f"no search space {path}; write one (see experiments/config/search/ppo.yml) and pass --space"
         )
     space = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if is_algorithm(algo):

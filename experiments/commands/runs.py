@@ -241,7 +241,7 @@ def tune_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler and of every trial's run.")] = 0,
     space: Annotated[
         Path | None,
-        typer.Option("--space", help="Search space YAML (default experiments/config/search_<algo>.yml)."),
+        typer.Option("--space", help="Search space YAML (default experiments/config/search/<algo>.yml)."),
     ] = None,
     storage: Annotated[
         str | None,
