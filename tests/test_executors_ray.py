@@ -85,3 +85,37 @@ def test_ray_gives_the_same_numbers_as_in_process(tmp_path):
 
     assert len(local["runs"]) == 3
     assert numbers(tmp_path / "local") == numbers(tmp_path / "ray")
+
+
+def test_ctrl_c_cancels_the_outstanding_tasks(monkeypatch, tmp_path):
+    """A fake ``ray`` module: the first result arrives, then Ctrl-C; the other tasks are cancelled."""
+    monkeypatch.setattr(executors.importlib.util, "find_spec", lambda name, *a: object())
+    cancelled = []
+
+    class FakeRay:
+        def remote(self, **options):
+            assert options["num_cpus"] == 1
+            return lambda function: type(
+                "Task", (), {"remote": staticmethod(lambda spec, run_dir: run_dir.name)}
+            )
+
+        def wait(self, pending, num_returns):
+            return pending[:num_returns], pending[num_returns:]
+
+        def get(self, ref):
+            return ref
+
+        def cancel(self, ref, force):
+            cancelled.append(ref)
+
+    executor = RayExecutor()
+    monkeypatch.setattr(executor, "connect", lambda: FakeRay())
+    monkeypatch.setattr(executor, "nodes", lambda: 1)
+
+    def interrupted(result):
+        raise KeyboardInterrupt
+
+    jobs = [(None, tmp_path / name) for name in ("a", "b", "c")]
+    with pytest.raises(KeyboardInterrupt):
+        executor.map(jobs, interrupted)
+    assert cancelled == ["b", "c"]
