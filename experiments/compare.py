@@ -133,10 +133,12 @@ def compare(
     workers: int = 1,
     out: str | Path | None = None,
     on_done=None,
+    executor=None,
 ) -> dict[str, Any]:
     """Run a suite and write results, plots and report.md under ``out``; returns the summary.
 
     Re-running with the same settings reuses every finished run (nothing is recomputed).
+    ``executor`` (see :mod:`gymlab.experiments.executors`) replaces the one ``workers`` picks.
     """
     specs = build_specs(suite, agents, rewards, seeds, quick, steps, episodes)
     out = Path(out) if out is not None else default_out_dir("compare")
@@ -161,7 +163,7 @@ def compare(
         if on_done is not None:
             on_done(result, len(finished), len(specs))
 
-    results = runner.run_all(specs, out / "runs", workers=workers, on_done=done)
+    results = runner.run_all(specs, out / "runs", workers=workers, on_done=done, executor=executor)
     summary = write_results(out, results, settings, complete=True)
     summary["report"] = str(write_report(out, results, summary))
     summary["seconds"] = time.perf_counter() - started

@@ -10,8 +10,10 @@ outgrows one machine changes the executor, not the experiment.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib.util
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +23,19 @@ from gymlab.experiments.spec import RunSpec
 from gymlab.experiments.store import RunResult
 from gymlab.experiments.training import execute_run, use_one_torch_thread
 
-__all__ = ["Executor", "InProcessExecutor", "ProcessPoolExecutor", "executor_for"]
+__all__ = [
+    "EXECUTORS",
+    "SHARED_OUT_ENV",
+    "Executor",
+    "InProcessExecutor",
+    "ProcessPoolExecutor",
+    "RayExecutor",
+    "executor_for",
+    "make_executor",
+]
+
+EXECUTORS = ("local", "ray")
+SHARED_OUT_ENV = "GYMLAB_SHARED_OUT"  # set to 1: the output folder is on storage every node sees
 
 Job = tuple[RunSpec, Path]
 
@@ -82,3 +96,105 @@ def executor_for(workers: int) -> InProcessExecutor | ProcessPoolExecutor:
     if workers > most:
         raise GymlabError(f"--workers {workers} is more than {most} (4 per CPU core here); use fewer workers")
     return InProcessExecutor() if workers == 1 else ProcessPoolExecutor(workers)
+
+
+def _run_in_ray_task(spec: RunSpec, run_dir: Path) -> RunResult:
+    """What a Ray task runs: one spec on one core."""
+    use_one_torch_thread()
+    return execute_run(spec, run_dir)
+
+
+class RayExecutor:
+    """Run each spec as a Ray task with 1 CPU; the tasks write the run folders themselves.
+
+    The run folders' path is the same on every node, so on a cluster of more than one node the
+    output folder must be on storage all nodes mount at that path (NFS, a shared disk): say so
+    with ``shared_out=True`` (``--shared-out``, or the environment variable
+    ``GYMLAB_SHARED_OUT=1``); otherwise :meth:`map` refuses. ``address=None`` starts a local
+    Ray with ``num_cpus`` CPUs (default: all); ``"auto"`` joins the cluster started on this
+    machine by ``ray start``. On Ctrl-C (or any error) the outstanding tasks are cancelled.
+    """
+
+    def __init__(self, address: str | None = None, num_cpus: int | None = None, shared_out: bool = False):
+        if importlib.util.find_spec("ray") is None:
+            raise GymlabError("--executor ray needs Ray: pip install -e '.[ray]'")
+        self.address = address
+        self.num_cpus = num_cpus
+        self.shared_out = shared_out or os.environ.get(SHARED_OUT_ENV, "") == "1"
+
+    def connect(self):
+        """The ``ray`` module, initialised (connected to ``address``, or a local Ray) once."""
+        import ray
+
+        if not ray.is_initialized():
+            if self.address and self.address != "auto":
+                self.check_reachable()
+            options = {"address": self.address} if self.address else {"num_cpus": self.num_cpus}
+            try:
+                ray.init(**options, include_dashboard=False, log_to_driver=False)
+            except Exception as error:  # Ray raises ConnectionError, RuntimeError… for a bad address
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                raise GymlabError(
+                    f"cannot reach a Ray cluster at {self.address or 'a new local Ray'} ({first}); "
+                    "start one with `ray start --head` or fix --address"
+                ) from None
+        return ray
+
+    def check_reachable(self, timeout: float = 5.0) -> None:
+        """One TCP connection to ``HOST:PORT`` first: Ray itself retries a dead address for minutes."""
+        host, _, port = self.address.removeprefix("ray://").rpartition(":")
+        try:
+            socket.create_connection((host, int(port)), timeout=timeout).close()
+        except (OSError, ValueError):
+            raise GymlabError(
+                f"cannot reach a Ray cluster at {self.address}; start one with `ray start --head` "
+                "and pass its HOST:PORT (or auto on one of its nodes) as --address"
+            ) from None
+
+    def nodes(self) -> int:
+        """How many live nodes the cluster has."""
+        return sum(bool(node.get("Alive")) for node in self.connect().nodes())
+
+    def map(self, jobs: Iterable[Job], on_done: Callable[[RunResult], None]) -> None:
+        jobs = list(jobs)
+        if not jobs:
+            return
+        ray = self.connect()
+        nodes = self.nodes()
+        if nodes > 1 and not self.shared_out:
+            raise GymlabError(
+                f"the Ray cluster has {nodes} nodes and {jobs[0][1].parent} is not marked shared; put --out on "
+                f"storage every node mounts at that path and pass --shared-out (or set {SHARED_OUT_ENV}=1)"
+            )
+        task = ray.remote(num_cpus=1, max_retries=0)(_run_in_ray_task)
+        pending = [task.remote(spec, run_dir) for spec, run_dir in jobs]
+        try:
+            while pending:
+                ready, pending = ray.wait(pending, num_returns=1)
+                on_done(ray.get(ready[0]))
+        except BaseException:
+            for ref in pending:
+                ray.cancel(ref, force=True)  # a run in progress leaves only its .partial folder
+            raise
+
+
+def make_executor(
+    name: str = "local",
+    workers: int = 1,
+    address: str | None = None,
+    shared_out: bool = False,
+) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
+    """The executor named ``name``: ``local`` (``workers`` processes) or ``ray`` (at ``address``;
+    ``workers`` > 1 caps a local Ray's CPUs)."""
+    kind = name.strip().lower()
+    if kind == "local":
+        if address is not None:
+            raise GymlabError("--address is the Ray cluster's address; use it with --executor ray")
+        return executor_for(workers)
+    if kind == "ray":
+        executor_for(workers)  # the same bounds on --workers
+        ray_executor = RayExecutor(address, workers if workers > 1 and address is None else None, shared_out)
+        if address and address != "auto":
+            ray_executor.check_reachable()  # before any output folder is made
+        return ray_executor
+    raise GymlabError(f"unknown executor {name!r}; choose one of: {', '.join(EXECUTORS)}")

@@ -21,7 +21,7 @@ from gymlab.envs.errors import GymlabError
 from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.environments import config_env, env_id, make_env, short_name
 from gymlab.experiments.evaluation import evaluate
-from gymlab.experiments.executors import executor_for
+from gymlab.experiments.executors import Executor, executor_for
 from gymlab.experiments.profiles import EVAL_SEED, profile_for
 from gymlab.experiments.spec import RunSpec, agent_names, config_hash, is_algorithm, resolve, run_name
 from gymlab.experiments.store import RESULT_FILE, RunResult, clean_abandoned, load_result
@@ -50,15 +50,17 @@ def run_all(
     root: str | Path,
     workers: int = 1,
     on_done: Callable[[RunResult], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[RunResult]:
     """Run every spec under ``root/<run name>/``; finished runs are loaded, not recomputed.
 
     Specs are resolved (and so checked) before anything runs: a typo fails in a second, not
     after an hour of training. Partial folders left by a dead process are cleaned; those of a
-    live one (another compare into the same folder) are left alone.
+    live one (another compare into the same folder) are left alone. ``executor`` (default: by
+    ``workers``) runs what is not finished yet.
     """
     root = Path(root)
-    executor = executor_for(workers)
+    executor = executor if executor is not None else executor_for(workers)
     jobs = [(spec, root / run_name(resolve(spec))) for spec in specs]
     clean_abandoned(root)
     results: list[RunResult] = []

@@ -125,9 +125,14 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         agent, kind = algo.name, "sb3"
     else:
         made = profile.recipe(spec.agent)  # fails early on an unknown agent
-        if spec.hyperparams:
+        unknown = sorted(set(spec.hyperparams) - set(made.params))
+        if unknown and not made.params:
             raise GymlabError(f"--set applies to the RL algorithms, not to {spec.agent!r}")
-        settings, env_kwargs, wrapper = {}, dict(spec.env_kwargs), None
+        if unknown:
+            raise GymlabError(
+                f"unknown setting {unknown[0]!r} of {spec.agent!r}; choose from: {', '.join(made.params)}"
+            )
+        settings, env_kwargs, wrapper = dict(spec.hyperparams), dict(spec.env_kwargs), None
         agent, kind = canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     env_kwargs = coerce_env_kwargs(full_id, env_kwargs)  # typed from the constructor: one line if wrong

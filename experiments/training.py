@@ -144,7 +144,7 @@ def train_agent(
         return _train_sb3(config, partial, evaluations, progress, tensorboard)
     made = profile_for(config["env"]).recipe(config["agent"])
     env = config_env(config)
-    agent = made.build(env, config["seed"])
+    agent = made.build(env, config["seed"], **config.get("hyperparams", {}))
     if not made.learns:
         env.close()
         return agent, 0.0, 0

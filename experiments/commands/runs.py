@@ -27,6 +27,15 @@ from gymlab.experiments.commands.common import (
 QuietOption = typer.Option("--quiet", "-q", help="No progress bar.")
 
 
+ExecutorOption = typer.Option("--executor", help="Where runs execute: local (--workers processes) or ray.")
+AddressOption = typer.Option(
+    "--address", help="Ray cluster address (auto, or HOST:PORT); default: a local Ray."
+)
+SharedOutOption = typer.Option(
+    "--shared-out", help="--out is on storage every Ray node mounts at the same path (needed on >1 node)."
+)
+
+
 def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
     table = Table(title=title)
     table.add_column("measure")
@@ -163,14 +172,17 @@ def compare_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-compare).")
     ] = None,
+    executor_name: Annotated[str, ExecutorOption] = "local",
+    address: Annotated[str | None, AddressOption] = None,
+    shared_out: Annotated[bool, SharedOutOption] = False,
     quiet: Annotated[bool, QuietOption] = False,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Baselines vs exact solvers vs learned agents, across seeds: results, plots, report.md."""
     from gymlab.experiments.compare import build_specs, compare, partial_results
-    from gymlab.experiments.executors import executor_for
+    from gymlab.experiments.executors import make_executor
 
-    executor_for(workers)  # checks --workers before anything starts
+    executor = make_executor(executor_name, workers, address, shared_out)  # checked before anything starts
     out = output_dir(out, "compare")
 
     if steps is not None:
@@ -194,6 +206,7 @@ def compare_command(
             workers,
             out,
             on_done=bar.advance if bar else None,
+            executor=executor,
         )
     except KeyboardInterrupt:
         partial = partial_results(out)
@@ -215,6 +228,53 @@ def compare_command(
     typer.echo(
         f"{summary['computed']} runs computed, {summary['reused']} reused, "
         f"{summary['seconds']:.0f} s → {summary['report']}"
+    )
+
+
+def tune_command(
+    env: Annotated[str, typer.Argument(help="Environment: coins, tsp, track, or a gymnasium id.")],
+    algo: Annotated[str, typer.Option("--algo", help="Algorithm to tune (ppo, q_learning …).")],
+    trials: Annotated[int, typer.Option("--trials", help="Optuna trials (runs).")] = 20,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Training steps per trial (default: the YAML's).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler and of every trial's run.")] = 0,
+    space: Annotated[
+        Path | None,
+        typer.Option("--space", help="Search space YAML (default experiments/config/search/<algo>.yml)."),
+    ] = None,
+    storage: Annotated[
+        str | None,
+        typer.Option("--storage", help="Optuna RDB storage (sqlite:///study.db): machines join one study."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Trials in parallel (local processes or Ray CPUs).")
+    ] = 1,
+    executor_name: Annotated[str, ExecutorOption] = "local",
+    address: Annotated[str | None, AddressOption] = None,
+    shared_out: Annotated[bool, SharedOutOption] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-tune).")
+    ] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Hyperparameter search (Optuna TPE + median pruner) on the env's headline measure."""
+    from gymlab.experiments.executors import make_executor
+    from gymlab.experiments.tune import load_space, tune
+
+    check_count("--trials", trials, LIMITS["seeds"])  # as many trials as seeds: 1,000
+    if steps is not None:
+        check_count("--steps", steps, LIMITS["steps"])
+    load_space(algo, env, space)  # an unknown parameter fails before anything runs
+    executor = make_executor(executor_name, workers, address, shared_out)
+    out = output_dir(out, "tune")
+    summary = tune(env, algo, trials, executor, workers, storage, out, seed, steps, space)
+    if as_json:
+        emit_json(summary)
+        return
+    typer.echo(
+        f"best {summary['measure']} {summary['best_value']:.4g} of {summary['trials']} trials "
+        f"({summary['pruned']} pruned): {summary['best_params']} → {summary['files']['best']}"
     )
 
 
@@ -246,6 +306,7 @@ def register(app: typer.Typer) -> None:
     app.command("evaluate")(evaluate_command)
     app.command("compare")(compare_command)
     app.command("plot")(plot_command)
+    app.command("tune")(tune_command)
 
 
 class _RunsBar:

@@ -40,6 +40,7 @@ class Recipe:
     model_file: str = "model.json"
     default_steps: int = 0
     seeded: bool = False  # a fixed agent whose result depends on its seed: compared over seeds too
+    params: tuple[str, ...] = ()  # a learner's settings ``build`` takes as keywords (--set, tune)
 
     @property
     def learns(self) -> bool:

@@ -27,11 +27,11 @@ def _dp(env: gym.Env, seed: int) -> Agent:
     return OptimalCoinAgent()
 
 
-def _q_learning(env: gym.Env, seed: int) -> Agent:
+def _q_learning(env: gym.Env, seed: int, **settings: float) -> Agent:
     from gymlab.agents.coins import coin_state_key
     from gymlab.agents.tabular import QLearningAgent
 
-    return QLearningAgent(env.action_space.n, state_key=coin_state_key, seed=seed)
+    return QLearningAgent(env.action_space.n, state_key=coin_state_key, seed=seed, **settings)
 
 
 def _load_q_learning(path: Path) -> Agent:
@@ -82,7 +82,11 @@ PROFILE = register_profile(
             "greedy": Recipe("largest coin that fits", _greedy),
             "dp": Recipe("dynamic programming: the fewest coins, exactly", _dp),
             "q_learning": Recipe(
-                "tabular Q-learning from scratch", _q_learning, _load_q_learning, default_steps=20_000
+                "tabular Q-learning from scratch",
+                _q_learning,
+                _load_q_learning,
+                default_steps=20_000,
+                params=("alpha", "gamma", "epsilon", "initial_value"),
             ),
         },
         measures=Measures(coin_row, coin_summary, options=coin_amounts),
