@@ -38,6 +38,10 @@ def test_the_wheel_installs_one_top_level_package_gymlab(wheel):
         "experiments/config/ppo.yml",
     ):
         assert f"gymlab/{module}" in names
+    for folder in ("envs", "agents", "experiments"):  # every module and data file of the repository
+        for path in (REPO / folder).rglob("*"):
+            if path.suffix in (".py", ".yml", ".po") and "__pycache__" not in path.parts:
+                assert f"gymlab/{path.relative_to(REPO)}" in names, f"{path} is missing from the wheel"
     info = next(name for name in names if name.endswith(".dist-info/top_level.txt"))
     assert zipfile.ZipFile(wheel).read(info).decode().split() == ["gymlab"]
 
