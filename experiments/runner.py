@@ -22,7 +22,7 @@ from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.environments import config_env, env_id, make_env, short_name
 from gymlab.experiments.evaluation import evaluate
 from gymlab.experiments.executors import Executor, executor_for
-from gymlab.experiments.profiles import EVAL_SEED, profile_for
+from gymlab.experiments.profiles import EVAL_SEED, canonical, profile_for
 from gymlab.experiments.spec import RunSpec, agent_names, config_hash, is_algorithm, resolve, run_name
 from gymlab.experiments.store import RESULT_FILE, RunResult, clean_abandoned, load_result
 from gymlab.experiments.training import execute_run, load_agent
@@ -108,7 +108,7 @@ def train(
     profile = profile_for(full_id)
     if eval_episodes is None:
         eval_episodes = profile.eval_episodes
-    if not is_algorithm(algo) and algo.strip().lower().replace("-", "_") not in profile.agents:
+    if not is_algorithm(algo) and canonical(algo) not in profile.agents:
         raise GymlabError(
             f"unknown algorithm {algo!r} for {full_id}; choose one of: {', '.join(agent_names(full_id))}"
         )

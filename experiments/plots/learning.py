@@ -125,11 +125,8 @@ def _draw_curves(
         grid, mean, std, count = mean_band(curves)
         if not len(grid):
             continue
-        source = " [training episodes]" if load_curve(run_dirs[0])[2] == "training" else ""
         seeds = f"{len(run_dirs)} seed{'s' if len(run_dirs) > 1 else ''}"
-        line = ax.plot(grid, mean, marker="." if column == LAP else None, label=f"{label}{source} ({seeds})")[
-            0
-        ]
+        line = ax.plot(grid, mean, marker="." if column == LAP else None, label=f"{label} ({seeds})")[0]
         ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
         finals[label] = (float(mean[-1]), float(std[-1]), int(grid[-1]), int(count[-1]), len(run_dirs))
     for index, (label, value) in enumerate(sorted(baselines.items())):
