@@ -101,7 +101,12 @@ class Track:
     # -- geometry the environment asks for every step --------------------------------
 
     def locate(self, x: float, y: float, i: int) -> tuple[int, float, float]:
-        """Closest centre-line segment to (x, y), searching from segment ``i``.
+        """The centre-line segment (x, y) lies on, searching from segment ``i``.
+
+        The point belongs to the last segment whose start it is past (between the normals at
+        that segment's start and the next one's): on the inside of a tight bend, where the
+        segments' slabs overlap, the first segment whose end it has not reached would measure
+        it from a segment behind it, far off its line.
 
         Returns ``(segment, t, d)``: the car projects onto segment ``segment`` at ``t``
         metres from its start (arc length ``segment * spacing + t``) and lies ``d`` metres
@@ -109,14 +114,16 @@ class Track:
         """
         xs, ys, txs, tys, ds, n = self._x, self._y, self._tx, self._ty, self.spacing, self.n
         t = (x - xs[i]) * txs[i] + (y - ys[i]) * tys[i]
-        if t >= ds:  # walk forward
+        if t >= 0.0:  # walk forward while the point is past the next segment's start
             for _ in range(n):
-                i = i + 1 if i + 1 < n else 0
-                t = (x - xs[i]) * txs[i] + (y - ys[i]) * tys[i]
-                if t < ds:
+                j = i + 1 if i + 1 < n else 0
+                t_next = (x - xs[j]) * txs[j] + (y - ys[j]) * tys[j]
+                if t_next < 0.0:
+                    if t >= ds:  # outside of a bend: between two segments, at the next one's start
+                        i, t = j, 0.0
                     break
-            t = max(t, 0.0)  # outside of a bend: between two segments
-        elif t < 0.0:  # walk back
+                i, t = j, t_next
+        else:  # walk back
             for _ in range(n):
                 i = i - 1 if i > 0 else n - 1
                 t = (x - xs[i]) * txs[i] + (y - ys[i]) * tys[i]
