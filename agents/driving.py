@@ -55,24 +55,6 @@ def evaluate_trials(env: gym.Env, agent: Agent, episodes: int = 3, seed: int = 0
     return trials
 
 
-def action_for(env, steering: float, speed: float) -> Any:
-    """The env action closest to the command (steering degrees, speed m/s).
-
-    Continuous: the exact command, scaled to [−1, 1]. Discrete: the nearest steering, and
-    among those actions the fastest speed not above ``speed`` (else the slowest).
-    """
-    spec = env.car.spec
-    if env.continuous:
-        steer = min(max(steering / spec.max_steering, -1.0), 1.0)
-        throttle = (speed - spec.min_speed) / (spec.max_speed - spec.min_speed) * 2 - 1
-        return np.array([steer, min(max(throttle, -1.0), 1.0)], dtype=np.float32)
-    table = env.actions
-    best_steer = min((abs(s - steering), s) for s, _ in table)[1]
-    candidates = [(v, k) for k, (s, v) in enumerate(table) if s == best_steer]
-    allowed = [(v, k) for v, k in candidates if v <= speed + 1e-9]
-    return max(allowed)[1] if allowed else min(candidates)[1]
-
-
 def speed_profile(track, top_speed: float, grip: float, brake: float) -> np.ndarray:
     """Fastest speed at each dense point of ``track`` under the grip and braking limits.
 
@@ -188,7 +170,7 @@ class PurePursuit(Agent):
         steering = min(max(steering, -car.spec.max_steering), car.spec.max_steering)
         ahead = s + car.speed * car.spec.dt * 2  # the command acts over the next steps
         index = int(ahead % track.length / track.spacing) % track.n
-        return action_for(env, steering, self._profile[index])
+        return env.action_for(steering, self._profile[index])
 
     @classmethod
     def tune(cls, env) -> tuple[float, float]:
@@ -242,98 +224,95 @@ class OneStepGreedy(Agent):
 
 
 class RacelineTracker(Agent):
-    """Tracks the lap-time limit's line: curvature feed-forward + lateral/heading feedback.
+    """The classical champion: the fastest lap planned on the car's own model, then tracked.
 
-    The line and its speed plan come from :func:`gymlab.envs.raceline.lap_limit` (standing
-    lap from the start line, flying lap from anywhere else) for a car with ``grip_margin`` of
-    the real grip and ``band`` m beyond the borders: the slack the feedback needs, since the
-    limit's line uses the whole friction circle. Each step the wanted curvature is the line's
-    curvature where the car will be, plus feedback on the lateral error e and the heading
-    error θ against the line: κ = κ_line − e/L² − 2θ/L (critically damped, L = ``preview`` +
-    0.1·speed m). The wanted speed is the plan's (v² linear between nodes) where the step
-    ends; the curvature is capped by the grip the speed change leaves (friction circle).
-    Continuous actions command exactly that. Discrete actions are scored by simulating one
-    step of the car for each (turn and speed reached against the wanted ones; overshooting
-    the plan's speed costs more than falling short), so understeer and scrub are priced in.
+    **Plan** (once per track and car). From the start line at rest: :func:`step_lap`, the
+    env's own minimum-time lap in whole steps (discrete-time optimal control of the car's
+    exact dynamics, within the legal band). From anywhere else: the flying lap of the
+    point-mass limit, :func:`gymlab.envs.raceline.lap_limit`, for a car with ``grip_margin``
+    of the grip inside the track's borders (room for the feedback).
+
+    **Track** (each step): find where the car projects on the planned path (arc length σ,
+    lateral error e, heading error θ); feed forward the plan's curvature over the distance
+    the step drives and its speed at the step's end (:meth:`PlannedPath.command`), and feed
+    back κ = κ_plan − e/L² − 2θ/L (critically damped, L = ``preview`` m); the friction circle
+    caps the curvature the speed change leaves. On the plan, the feedback is zero and the car
+    drives the plan's commands exactly.
+
+    **Discrete actions** (``racing``, ``deepracer``, custom lists) cannot command the plan
+    exactly, so they track a plan kept ``discrete_band`` m beyond the borders (not the legal
+    0.07 m: room to wobble) with a longer ``preview``: each step every action is simulated on a copy of the car and scored by how far
+    its turn and speed miss the wanted ones (overshooting the plan's speed costs 4× falling
+    short), so understeer and scrub are priced in.
     """
 
     name = "raceline"
 
     def __init__(
-        self, preview: float = 0.35, speed_weight: float = 0.15, grip_margin: float = 0.97, band: float = 0.0
+        self,
+        preview: float = 0.8,
+        speed_weight: float = 0.15,
+        grip_margin: float = 0.97,
+        discrete_band: float = 0.03,
     ) -> None:
+        self.discrete_band = discrete_band
         self.preview = preview
         self.speed_weight = speed_weight
         self.grip_margin = grip_margin
-        self.band = band
         self._key: tuple | None = None
 
     def reset(self, env: gym.Env) -> None:
+        from gymlab.agents.lap_plan import PlannedPath, step_lap
         from gymlab.envs.car import Car
-        from gymlab.envs.raceline import lap_limit
+        from gymlab.envs.raceline import LEGAL_BAND, lap_limit
 
         env = env.unwrapped
         track, spec = env.track, env.car.spec
-        lap = "standing" if env.arc_length < 1e-6 and env.car.speed == 0.0 else "flying"
-        self._standing = lap == "standing"
-        key = (id(track), spec, lap)
-        if key != self._key:  # the line of a car with a little less grip leaves room for feedback
-            self.line = lap_limit(
-                track, replace(spec, grip=spec.grip * self.grip_margin), lap, band=self.band
-            )
-            s = self.line.s
-            dense = np.append(track.s, track.length)
-            line_xy = np.stack([np.interp(dense, s, self.line.xy[:, k]) for k in range(2)], axis=1)
-            step = np.diff(line_xy, axis=0)
-            heading = np.arctan2(step[:, 1], step[:, 0]) - track.angle
-            self._offset = np.interp(dense, s, self.line.offset).tolist()
-            self._heading = np.angle(np.exp(1j * np.append(heading, heading[0]))).tolist()
-            self._curvature = np.interp(dense, s, self.line.curvature).tolist()
-            self._speed2 = np.interp(dense, s, self.line.speed**2).tolist()  # v² is linear in s at constant a
+        standing = env.arc_length < 1e-6 and env.car.speed == 0.0 and abs(env.lateral_offset) < 1e-6
+        key = (id(track), spec, standing, env.continuous)
+        if key != self._key:
+            if standing:
+                band = LEGAL_BAND if env.continuous else self.discrete_band
+                self._path = PlannedPath.from_step_lap(step_lap(track, spec, band), spec)
+            else:
+                slower = replace(spec, grip=spec.grip * self.grip_margin)
+                self._path = PlannedPath.from_line(lap_limit(track, slower, "flying", band=0.0))
             self._key = key
+        self._path.index = 0 if standing else self._nearest_node(env.car)
         self._car = Car(spec)
 
-    def _at(self, values: list[float], s: float, track) -> float:
-        """A planned value at arc length ``s`` (a standing lap's plan ends at the finish line)."""
-        s = min(s, track.length - 1e-9) if self._standing and s >= 0 else s % track.length
-        position = s / track.spacing
-        i = min(int(position), track.n - 1)
-        f = position - i
-        return values[i] + f * (values[i + 1] - values[i])
+    def _nearest_node(self, car) -> int:
+        path = self._path
+        return int(np.argmin((np.asarray(path.x) - car.x) ** 2 + (np.asarray(path.y) - car.y) ** 2))
 
     def act(self, observation: Any, env: gym.Env) -> Any:
         env = env.unwrapped
-        car, track, spec = env.car, env.track, env.car.spec
-        s = env.arc_length
-        travel = max(car.speed, 0.3) * spec.dt
-        here = s + 0.5 * travel  # mid-step: where the command mostly acts
-        error = env.lateral_offset - self._at(self._offset, s, track)
-        theta = env.heading_error - self._at(self._heading, s, track)
-        theta = (theta + math.pi) % (2 * math.pi) - math.pi
-        preview = self.preview + 0.1 * car.speed
-        kappa = self._at(self._curvature, here, track) - error / preview**2 - 2 * theta / preview
-        ahead = s + car.speed * spec.dt + 0.5 * spec.accel * spec.dt**2  # where the step can end
-        speed = math.sqrt(
-            min(self._at(self._speed2, ahead, track), self._at(self._speed2, ahead + travel, track) + 0.02)
-        )
-        change = min(max(speed - car.speed, -spec.brake * spec.dt), spec.accel * spec.dt)
-        mean = max(car.speed + 0.5 * change, 0.1)  # the speed the env judges the grip at
-        # The speed plan first: the friction circle leaves √(grip² − a²) for cornering (beyond it
-        # the tyres only scrub speed).
-        lateral = math.sqrt(max(spec.grip**2 - (change / spec.dt) ** 2, 0.0))
-        grip = 0.99 * max(lateral, 0.3 * spec.grip) / (mean * mean)
-        kappa = min(max(kappa, -grip), grip)
+        car, spec = env.car, env.car.spec
+        s, error, heading = self._path.locate(car.x, car.y)
+        theta = (car.yaw - heading + math.pi) % (2 * math.pi) - math.pi
+        kappa, speed = self._path.command(s, car.speed, spec.dt)
+        kappa -= error / self.preview**2 + 2 * theta / self.preview
+        speed = min(max(speed, car.speed - spec.brake * spec.dt), car.speed + spec.accel * spec.dt)
+        mean = max(0.5 * (car.speed + speed), 0.1)  # the speed the env judges the grip at
+        spare = math.sqrt(max(spec.grip**2 - ((speed - car.speed) / spec.dt) ** 2, 0.0))
+        cap = max(spare, 0.3 * spec.grip) / (mean * mean)  # the friction circle's room for turning
+        kappa = min(max(kappa, -cap), cap)
         if env.continuous:
             steering = math.degrees(math.atan(kappa * spec.wheelbase))
-            return action_for(env, min(max(steering, -spec.max_steering), spec.max_steering), speed)
+            return env.action_for(min(max(steering, -spec.max_steering), spec.max_steering), speed)
+        return self._closest_action(env, kappa, speed)
+
+    def _closest_action(self, env, kappa: float, speed: float) -> int:
+        """The discrete action whose simulated step best matches the wanted turn and end speed."""
+        car = env.car
         state, best, choice = car.state(), math.inf, 0
         probe = self._car
+        travel = max(0.5 * (car.speed + speed), 0.3) * car.spec.dt
         want_turn = kappa * travel
         for k, (steer, target) in enumerate(env.actions):
             probe.restore(state)
             moved = probe.step(steer, target)
-            turn = probe.yaw - state[2]
-            turn = (turn + math.pi) % (2 * math.pi) - math.pi
+            turn = (probe.yaw - state[2] + math.pi) % (2 * math.pi) - math.pi
             gap = probe.speed - speed
             cost = ((turn - want_turn) / max(travel, 1e-3)) ** 2 + self.speed_weight * (
                 (4.0 if gap > 0 else 1.0) * gap * gap

@@ -295,6 +295,21 @@ class TrackRacerEnv(gym.Env):
             )
         return self.actions[int(action)]
 
+    def action_for(self, steering: float, speed: float) -> Any:
+        """The action closest to the command (steering degrees, speed m/s): the inverse of :meth:`command`.
+
+        Continuous: the exact command, scaled to [−1, 1]. Discrete: the nearest steering, and
+        among those actions the fastest speed not above ``speed`` (else the slowest).
+        """
+        if self.continuous:
+            steer = min(max(steering / self._max_steering, -1.0), 1.0)
+            throttle = (speed - self._min_speed) / (self._max_speed - self._min_speed) * 2 - 1
+            return np.array([steer, min(max(throttle, -1.0), 1.0)], dtype=np.float32)
+        best_steer = min((abs(s - steering), s) for s, _ in self.actions)[1]
+        candidates = [(v, k) for k, (s, v) in enumerate(self.actions) if s == best_steer]
+        allowed = [(v, k) for v, k in candidates if v <= speed + 1e-9]
+        return max(allowed)[1] if allowed else min(candidates)[1]
+
     def _advance(self, steering: float, speed: float) -> None:
         """Drive one step, follow the car along the track and apply DeepRacer's episode rules."""
         car = self.car

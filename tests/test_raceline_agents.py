@@ -16,14 +16,65 @@ from gymlab.envs.rewards import RacelineReward  # noqa: E402
 from gymlab.envs.track_racer import TrackRacerEnv  # noqa: E402
 
 
-@pytest.mark.parametrize(("kwargs", "bound"), [({"continuous": True}, 6.0), ({"actions": "racing"}, 16.0)])
-def test_tracker_laps_reinvent_cleanly_near_the_limit(kwargs, bound):
-    """Measured 4.9 % (continuous) and 14.6 % (racing) above the limit; issue 11's bar is 2 %."""
+@pytest.mark.parametrize(
+    ("kwargs", "low", "high"), [({"continuous": True}, -2.0, 2.0), ({"actions": "racing"}, 0.0, 16.0)]
+)
+def test_tracker_laps_reinvent_cleanly_near_the_limit(kwargs, low, high):
+    """Continuous: the planned step-by-step lap, −1.2 % (the env checks the band only at the
+    steps' ends, so whole steps can beat the smooth point-mass limit a little). Racing: 11 %,
+    its 15° steps scrub speed above 1.8 m/s."""
     env = TrackRacerEnv(**kwargs)
     trial = evaluate_trials(env, RacelineTracker(), episodes=1)[0]
     assert trial["status"] == "lap_complete" and trial["off_track_count"] == 0
     limit = lap_limit(env.track, env.car.spec).steps_lap_time()
-    assert 0 <= above_limit_percent(trial["lap_time"], limit) < bound
+    assert low <= above_limit_percent(trial["lap_time"], limit) <= high
+
+
+def test_step_lap_replays_in_the_env_within_the_band_and_limits():
+    """The discrete-time optimum: every step inside the friction circle, the steering lock and the band."""
+    from gymlab.agents.lap_plan import GRIP_SHARE, step_lap
+    from gymlab.envs.car import CarSpec
+
+    car = CarSpec()
+    plan = step_lap("oval", car)
+    limit = lap_limit("oval", car).steps_lap_time()
+    assert abs(plan.lap_time / limit - 1) < 0.02
+    assert plan.progress[-1] >= TrackRacerEnv(track="oval").track.length > plan.progress[-2]
+    mean = plan.states[:-1, 3] + 0.5 * plan.accel * car.dt
+    assert np.all(plan.accel**2 + (mean**2 * plan.curvature) ** 2 <= GRIP_SHARE * car.grip**2 + 1e-6)
+    assert np.all(np.abs(plan.curvature) <= car.max_curvature + 1e-9)
+    env = TrackRacerEnv(track="oval", continuous=True)
+    env.reset(options={"start": "line"})
+    for k, (steering, speed) in enumerate(plan.commands(car)):
+        info = env.step(env.action_for(steering, speed))[4]
+        assert np.hypot(env.car.x - plan.states[k + 1, 0], env.car.y - plan.states[k + 1, 1]) < 1e-3
+    assert info["status"] == "lap_complete" and info["off_track_count"] == 0
+
+
+def test_planned_path_gives_each_steps_command_back_on_its_nodes():
+    from gymlab.agents.lap_plan import PlannedPath, step_lap
+    from gymlab.envs.car import CarSpec
+
+    car = CarSpec()
+    plan = step_lap("oval", car)
+    path = PlannedPath.from_step_lap(plan, car)
+    for k in (0, 10, 40):
+        kappa, speed = path.command(path.start[k], plan.states[k, 3], car.dt)
+        assert kappa == pytest.approx(plan.curvature[k], abs=1e-6)
+        assert speed == pytest.approx(plan.states[k + 1, 3], abs=1e-6)
+
+
+def test_tracker_drives_a_flying_lap_from_anywhere():
+    """Away from the start line the tracker follows the flying limit line: it keeps the car on track."""
+    env = TrackRacerEnv(track="oval", continuous=True, start="spread", max_steps=150)
+    agent = RacelineTracker()
+    observation, _ = env.reset(seed=3)
+    agent.reset(env)
+    for _ in range(150):
+        observation, _, terminated, truncated, info = env.step(agent.act(observation, env))
+        if terminated or truncated:
+            break
+    assert info["off_track_count"] == 0 and info["progress"] > 50
 
 
 def test_raceline_reward_prefers_the_line_at_the_planned_speed():

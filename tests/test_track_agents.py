@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gymlab.agents.driving import OneStepGreedy, PurePursuit, action_for, evaluate_trials
+from gymlab.agents.driving import OneStepGreedy, PurePursuit, evaluate_trials
 from gymlab.envs.track_racer import TrackRacerEnv
 
 TRIAL_KEYS = {"progress", "lap_time", "status", "off_track_count", "steps", "above_limit_percent"}
@@ -70,10 +70,10 @@ def test_pure_pursuit_laps_reinvent_base_and_reversed(shared_data):
 
 def test_action_for_picks_nearest_steering_and_safe_speed():
     env = TrackRacerEnv(actions="racing")
-    assert env.actions[action_for(env, 20.0, 2.7)] == (15.0, 2.0)
-    assert env.actions[action_for(env, -29.0, 0.3)] == (-30.0, 1.0)  # slowest when none is slow enough
+    assert env.actions[env.action_for(20.0, 2.7)] == (15.0, 2.0)
+    assert env.actions[env.action_for(-29.0, 0.3)] == (-30.0, 1.0)  # slowest when none is slow enough
     cont = TrackRacerEnv(continuous=True)
-    assert cont.command(action_for(cont, 12.0, 2.5)) == pytest.approx((12.0, 2.5), abs=1e-5)
+    assert cont.command(cont.action_for(12.0, 2.5)) == pytest.approx((12.0, 2.5), abs=1e-5)
 
 
 def test_greedy_takes_best_immediate_reward_and_leaves_state_unchanged():
