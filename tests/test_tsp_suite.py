@@ -44,6 +44,7 @@ def test_the_tsp_suite_has_a_10_and_a_20_city_part():
         assert part.steps["attention"] == part.steps["attention_greedy"]
         assert part.quick_steps["attention"] == part.quick_steps["attention_greedy"] <= 4096
     assert [part.env for part in suites()["default"]].count(ENV_ID_20) == 1
+    assert len(profile_for(ENV_ID).parts) == 2 and len(profile_for("gymlab/CoinChange-v0").parts) == 1
     assert profile_for(ENV_ID_20).short == "tsp-20"
 
 

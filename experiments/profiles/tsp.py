@@ -4,7 +4,7 @@ to the optimal tour where it is known, else to a strong reference.
 The suite has two parts: random 10-city tours (``gymlab/TSP-v0``), where Held–Karp proves every
 optimum, and random 20-city tours (the preset ``gymlab/TSP-20-v0``), where Held–Karp takes
 ≈ 1.5 s per instance, so every gap is measured against 2-opt + Or-opt with 50 double-bridge kicks
-(the ``reference`` agent; within 0.1 % of LKH-3 on average). Each row and summary names what its
+(the ``reference`` agent; on the suite's 50 evaluation instances it found LKH-3's tour every time). Each row and summary names what its
 gap is measured against (``gap_to``), and the report says it under each table.
 """
 
