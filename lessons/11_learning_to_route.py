@@ -45,6 +45,29 @@ PPO_STEPS = 8_192 if args.quick else 50_000  # MaskablePPO environment steps (on
 INSTANCES = 4_096 if args.quick else 40_000  # the attention model's training instances (whole tours)
 
 
+def read_benchmark() -> dict | None:
+    """The full benchmark's numbers from its results.json (``--data``, or where the benchmark writes
+    it), read before any training so a wrong file stops the lesson at once; None when absent."""
+    path = args.data or LESSONS_DIR.parent / "runs" / "bench-tsp-attention" / "results.json"
+    if not path.is_file():
+        return None
+    try:
+        measured = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            "minutes": measured["settings"]["minutes"],
+            "seeds": measured["greedy"]["n"],
+            "test": measured["settings"]["test"],
+            "greedy": 100 * measured["greedy"]["mean"],
+            "multi": 100 * measured["multistart"]["mean"],
+        }
+    except (ValueError, KeyError, TypeError):
+        raise GymlabError(f"{path} is not a results.json of benchmarks/bench_tsp_attention.py") from None
+
+
+with one_line_errors():
+    bench = read_benchmark()
+
+
 def run(agent: str, steps: int | None = None):
     """Train (a learner) or just play (a fixed agent) on the 20-city tours; the run folder is out/AGENT."""
     spec = RunSpec(env=ENV_ID_20, agent=agent, seed=args.seed, steps=steps, eval_episodes=EPISODES)
@@ -138,23 +161,7 @@ print(_("   plot: {out}/route_learning.png").format(out=args.out))
 # `results.json` is read here when it is at hand (`--data`, or where the benchmark writes it).
 
 # %%
-places = [args.data] if args.data else [LESSONS_DIR.parent / "runs" / "bench-tsp-attention" / "results.json"]
-bench_file = next((place for place in places if place.is_file()), None)
-bench = None
-if bench_file is not None:
-    with one_line_errors():
-        try:
-            measured = json.loads(bench_file.read_text(encoding="utf-8"))
-            bench = {
-                "minutes": measured["settings"]["minutes"],
-                "seeds": measured["greedy"]["n"],
-                "test": measured["settings"]["test"],
-                "greedy": 100 * measured["greedy"]["mean"],
-                "multi": 100 * measured["multistart"]["mean"],
-            }
-        except (ValueError, KeyError, TypeError):
-            problem = f"{bench_file} is not a results.json of benchmarks/bench_tsp_attention.py"
-            raise GymlabError(problem) from None
+if bench is not None:
     print(_("6. The full benchmark ({minutes:g} min of training per seed, n = {seeds} seeds, {test:,} tours): "
             "greedy {greedy:.2f} %, multi-start × 8 {multi:.2f} %").format(**bench))  # fmt: skip
 else:

@@ -4,6 +4,10 @@ the 2-opt + Or-opt reference), each named in the report; attention greedy and mu
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -132,4 +136,45 @@ def test_the_reference_is_at_zero_and_every_gap_is_measured_against_it(compared)
                 ]
             ]
         )
+    )
+
+
+LESSON = Path(__file__).resolve().parents[1] / "lessons" / "11_learning_to_route.py"
+
+
+def run_lesson(out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(LESSON), "--quick", "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MPLBACKEND": "Agg", "LANG": "C.UTF-8", "LANGUAGE": ""},
+    )
+
+
+def test_lesson_11_refuses_a_file_that_is_not_the_benchmarks_before_training(tmp_path):
+    (tmp_path / "other.json").write_text('{"settings": {}}', encoding="utf-8")
+    completed = run_lesson(tmp_path / "out", "--data", str(tmp_path / "other.json"))
+    assert completed.returncode != 0 and "Traceback" not in completed.stderr  # one_line_errors: exit 1
+    assert completed.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'other.json'} is not a results.json of benchmarks/bench_tsp_attention.py"
+    ]
+    assert not (tmp_path / "out" / "random").exists()  # stopped before anything ran
+
+
+@pytest.mark.slow
+def test_lesson_11_reads_what_the_full_benchmark_measured(tmp_path):
+    measured = {
+        "settings": {"minutes": 10.0, "test": 1000},
+        "greedy": {"mean": 0.0251, "n": 3},
+        "multistart": {"mean": 0.0009, "n": 3},
+    }
+    (tmp_path / "results.json").write_text(json.dumps(measured), encoding="utf-8")
+    completed = run_lesson(tmp_path / "out", "--data", str(tmp_path / "results.json"))
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    line = "6. The full benchmark (10 min of training per seed, n = 3 seeds, 1,000 tours): greedy 2.51 %"
+    assert line + ", multi-start × 8 0.09 %" in completed.stdout
+    facts = json.loads((tmp_path / "out" / "punchline.json").read_text())["facts"]
+    assert facts["bench"] == pytest.approx(
+        {"minutes": 10.0, "seeds": 3, "test": 1000, "greedy": 2.51, "multi": 0.09}
     )
