@@ -70,7 +70,7 @@ def test_gap_reference_is_the_optimum_where_known_else_local_search_with_kicks()
 
 def test_the_attention_default_budget_is_the_benchmarks_ten_minutes():
     config = resolve(RunSpec(env="tsp", agent="attention", env_kwargs={"n_cities": 20}))
-    assert config["steps"] == ATTENTION_STEPS == 165_000  # the benchmark: 10 min of one core
+    assert config["steps"] == ATTENTION_STEPS == 170_000  # the benchmark: 10 min of one core
     assert resolve(RunSpec(env="tsp", agent="attention", steps=512))["steps"] == 512
 
 

@@ -161,8 +161,8 @@ def _references() -> dict[str, Recipe]:
 REFERENCES = _references()
 # The default budget of `gymlab train tsp --algo attention` (no --steps), in training instances:
 # the benchmark's 10 minutes of CPU time on one core at 20 cities (bench_tsp_attention.py
-# --minutes 10 trained 164,928 and 166,144 instances on seeds 0 and 1: ≈ 275 per second).
-ATTENTION_STEPS = 165_000
+# --minutes 10 trained 164,928, 166,144 and 180,864 instances on seeds 0–2: mean 170,645).
+ATTENTION_STEPS = 170_000
 FIXED = ("random", "nearest_neighbour", "random_restarts", "two_opt")
 LEARNERS = ("maskable_ppo", "attention_greedy", "attention")
 STEPS = {"maskable_ppo": 50_000, "attention_greedy": 20_000, "attention": 20_000}
