@@ -24,8 +24,11 @@ _ENTRY_POINTS = {
 # TrackRacer with ``actions="racing"``. Tools that build their evaluation env from the id alone
 # (rl-zoo3 passes the YAML's env_kwargs to the training env only) then train and evaluate on the
 # same action set. Keyed by short name, so a preset follows its base id's name and version.
+# ``gymlab/TSP-20-v0`` (random 20-city tours) is the TSP suite's second part: its own id keeps
+# its runs, table and plots apart from the 10-city ones.
 PRESETS: dict[str, dict[str, dict]] = {
     "track": {"racing": {"actions": "racing"}},
+    "tsp": {"20": {"n_cities": 20}},
 }
 
 

@@ -40,7 +40,7 @@ from gymlab.experiments.store import claim_comparison, folder_lock
 
 def suites() -> dict[str, list[Part]]:
     """The built-in suites: one per env profile that declares one, and ``default`` (all of them)."""
-    table = {profile.short: [profile.suite] for profile in profiles() if profile.suite is not None}
+    table = {profile.short: list(profile.parts) for profile in profiles() if profile.parts}
     table["default"] = [part for parts in table.values() for part in parts]
     return table
 

@@ -217,10 +217,13 @@ def write_report(out: str | Path, results: list[RunResult], summary: dict[str, A
     ]
     for full_id in envs:
         env_groups = [g for g in groups if g["env"] == full_id]
+        env_rows = [row for row in summary["runs"] if row["env"] == full_id]
         lines += [f"## {full_id}", "", table(env_groups, full_id), ""]
+        note = env_note(full_id, env_rows)
+        if note:
+            lines += [note, ""]
         for plot in env_plots(out, full_id, env_groups, [r for r in results if r.config["env"] == full_id]):
             lines += [f"![{plot.stem}]({plot.name})", ""]
-        env_rows = [row for row in summary["runs"] if row["env"] == full_id]
         lines += ["**Conclusion.** " + " ".join(conclusion(env_groups, full_id, env_rows)), ""]
     lines += [
         "## Provenance",
@@ -230,6 +233,12 @@ def write_report(out: str | Path, results: list[RunResult], summary: dict[str, A
         "",
     ]
     return write_text(out / "report.md", "\n".join(lines))
+
+
+def env_note(full_id: str, rows: list[dict[str, Any]]) -> str | None:
+    """The env's own sentence under its table (its :class:`Measures`' ``note``), if it has one."""
+    measured = profile_for(full_id).measures
+    return measured.note(rows) if measured is not None and measured.note is not None else None
 
 
 def _budget(settings: dict[str, Any]) -> str:

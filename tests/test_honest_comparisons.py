@@ -55,6 +55,7 @@ def test_results_hold_sample_std_intervals_and_n(coins_compare):
 
 def test_randomised_baselines_run_over_the_seeds_and_deterministic_ones_once():
     specs = build_specs("tsp", agents=["random", "random_restarts", "nearest_neighbour"], seeds=3, quick=True)
+    specs = [spec for spec in specs if spec.env == "gymlab/TSP-v0"]  # the 10-city part (20 cities: the same)
     seeds = {name: sorted(s.seed for s in specs if s.agent == name) for name in ("random", "random_restarts")}
     assert seeds == {"random": [0, 1, 2], "random_restarts": [0, 1, 2]}
     assert [s.seed for s in specs if s.agent == "nearest_neighbour"] == [0]

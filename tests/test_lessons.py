@@ -33,7 +33,7 @@ def run(path: Path, out: Path, *extra: str, env: dict | None = None) -> subproce
 
 def _params():
     for lesson in LESSONS:
-        marks = [pytest.mark.slow] if lesson.number in ("07", "10") else []  # PPO training (≈ 1 min)
+        marks = [pytest.mark.slow] if lesson.number in ("07", "10", "11") else []  # RL training (≈ 1 min)
         yield pytest.param(lesson, id=lesson.path.stem, marks=marks)
 
 
@@ -160,8 +160,25 @@ def check_10(facts, text, out):
     assert (out / "action_usage.png").is_file() and (out / "before" / "trace.csv").is_file()
 
 
+def check_11(facts, text, out):
+    for agent, key in (("random", "random"), ("maskable_ppo", "ppo"), ("nearest_neighbour", "nn"),
+                       ("attention_greedy", "greedy"), ("two_opt", "two_opt")):  # fmt: skip
+        saved = json.loads((out / agent / "evaluation.json").read_text())
+        assert saved["summary"]["mean_gap_percent"] == facts[key]
+        assert len(saved["episodes"]) == facts["episodes"]
+        assert {row["gap_to"] for row in saved["episodes"]} == {"2-opt + Or-opt, 50 kicks"}  # one reference
+    config = json.loads((out / "attention_greedy" / "config.json").read_text())["config"]
+    assert config["steps"] == facts["instances"] and config["env"] == "gymlab/TSP-20-v0"
+    assert facts["multi"] <= facts["greedy"]  # multi-start × 8 includes the greedy tour
+    assert facts["two_opt"] <= facts["nn"] and facts["greedy"] < facts["random"]
+    assert facts["sees"] == (facts["greedy"] < facts["ppo"]) and facts["sees"]
+    assert text.startswith("architecture is what lets RL see geometry") and f"{facts['multi']:.2f} %" in text
+    assert (out / "route_learning.png").is_file()
+
+
 CHECKS = {f"{n:02d}": check for n, check in enumerate(
-    [check_01, check_02, check_03, check_04, check_05, check_06, check_07, check_08, check_09, check_10],
+    [check_01, check_02, check_03, check_04, check_05, check_06, check_07, check_08, check_09, check_10,
+     check_11],
     start=1)}  # fmt: skip
 
 
@@ -273,10 +290,11 @@ EXPECTED = [
     ("08", "data_science_workflow"),
     ("09", "model_to_service"),
     ("10", "reading_the_logs"),
+    ("11", "learning_to_route"),
 ]
 
 
-def test_lessons_list_shows_all_ten_in_order(cli):
+def test_lessons_list_shows_every_lesson_in_order(cli):
     result = cli("lessons", "list", "--lang", "en")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.strip().splitlines()

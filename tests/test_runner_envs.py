@@ -77,7 +77,7 @@ def test_compare_tsp_reduced_suite(cli, tmp_path):
     by_agent = {group["agent"]: group for group in groups}
     assert by_agent["exact"]["mean_gap_percent"] == pytest.approx(0.0, abs=1e-9)
     assert by_agent["nearest_neighbour"]["mean_gap_percent"] > 0.0
-    assert "gap to optimal" in (tmp_path / "report.md").read_text()
+    assert "gap to reference" in (tmp_path / "report.md").read_text()
 
 
 @pytest.mark.parametrize(

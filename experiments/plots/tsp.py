@@ -82,3 +82,46 @@ def plot_restart_spread(
     finding = "all end at the same length" if same else f"differ by up to {spread:.1f} %"
     ax.set_title(f"{name}: {runs} {finding}", fontsize=10)
     return save_figure(fig, path)
+
+
+def plot_route_learning(
+    curves: dict[str, tuple[np.ndarray, np.ndarray]],
+    finals: dict[str, float],
+    path: str | Path,
+    title: str,
+    labels: tuple[str, str, str] = (
+        "training time (s, evaluations excluded)",
+        "gap to the reference (%, log scale)",
+        "final gap on the same tours (%, log scale)",
+    ),
+) -> Path:
+    """Two panels: each learner's gap against its training time (s), the fixed agents' gaps as
+    dashed levels (left); every agent's final gap as a bar, in the order given (right).
+
+    ``curves`` maps a learner's label to (training seconds, gap %) per evaluation; ``finals``
+    maps every agent's label to its final gap (%). Gaps are drawn on a log scale (a floor of
+    0.01 % keeps a tour at the reference visible)."""
+    floor = 0.01
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12.0, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    color = {label: colors[i % len(colors)] for i, label in enumerate(finals)}
+    for label, (seconds, gaps) in curves.items():
+        left.plot(seconds, np.maximum(gaps, floor), "o-", color=color.get(label), label=label)
+    for label, value in finals.items():
+        if label not in curves:
+            left.axhline(max(value, floor), linestyle="--", linewidth=1, color=color[label], label=label)
+    left.set_yscale("log")
+    left.set_xlabel(labels[0])
+    left.set_ylabel(labels[1])
+    left.grid(alpha=0.3, which="both")
+    left.legend(fontsize=8)
+    names = list(finals)
+    values = [max(finals[name], floor) for name in names]
+    bars = right.barh(names, values, color=[color[name] for name in names])
+    right.bar_label(bars, labels=[f"{finals[name]:.2f} %" for name in names], fontsize=8, padding=2)
+    right.set_xscale("log")
+    right.set_xlabel(labels[2])
+    right.invert_yaxis()
+    right.set_xlim(floor / 2, max(values) * 8)
+    fig.suptitle(title, fontsize=11)
+    return save_figure(fig, path)

@@ -53,13 +53,16 @@ class Measures:
 
     ``options(env, episodes)`` gives each episode's reset options (coins: every amount once);
     ``probe(env)`` is read at every step (the car's position); ``play(env, agent, episodes)``
-    replaces the generic episode loop (the track's DeepRacer-style trials)."""
+    replaces the generic episode loop (the track's DeepRacer-style trials); ``note(runs)`` is
+    a sentence the report prints under an env's table, from its runs' rows (TSP: what each gap
+    is measured against)."""
 
     row: Callable[[gym.Env, dict[str, Any]], dict[str, Any]]
     summary: Callable[[list[dict[str, Any]]], dict[str, Any]]
     options: Callable[[gym.Env, int], list[dict[str, Any]]] | None = None
     probe: Callable[[gym.Env], Any] | None = None
     play: Callable[[gym.Env, Agent, int], list[dict[str, Any]]] | None = None
+    note: Callable[[list[dict[str, Any]]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,12 +130,19 @@ class EnvProfile:
     agents: dict[str, Recipe] = field(default_factory=dict)
     measures: Measures | None = None
     columns: tuple[Measure, ...] = GENERIC_COLUMNS  # the report's, main measure first
-    suite: Part | None = None
+    suite: Part | tuple[Part, ...] | None = None  # one part, or several (TSP: 10 and 20 cities)
     reward_arg: str | None = None  # the env argument that takes a reward function
     default_reward: str | None = None  # its name when none is given
     laps: bool = False  # episodes are laps: evaluations from the start line, lap times, trajectories
     traces: bool = False  # runs write trace.csv: every evaluation step, a sample of training episodes
     eval_episodes: int = 10  # evaluation episodes of `gymlab train` when none are asked for
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The ``compare`` suite as a tuple of parts (none when the profile declares no suite)."""
+        if self.suite is None:
+            return ()
+        return (self.suite,) if isinstance(self.suite, Part) else tuple(self.suite)
 
     @property
     def main(self) -> Measure:
