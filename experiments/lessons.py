@@ -146,11 +146,13 @@ def _existing_file(text: str) -> Path:
 
 @contextmanager
 def one_line_errors() -> Iterator[None]:
-    """Bad input inside a lesson (e.g. its --data file) ends it with one ``error: …`` line, no traceback."""
+    """Bad input inside a lesson (e.g. its --data file) ends it with one ``error: …`` line on stderr,
+    no traceback, and exit code 2 (as the CLI's)."""
     try:
         yield
     except GymlabError as error:
-        raise SystemExit(f"error: {error}") from None
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def punchline(text: str, out: Path | None = None, **facts: Any) -> str:

@@ -155,7 +155,7 @@ def run_lesson(out: Path, *extra: str) -> subprocess.CompletedProcess:
 def test_lesson_11_refuses_a_file_that_is_not_the_benchmarks_before_training(tmp_path):
     (tmp_path / "other.json").write_text('{"settings": {}}', encoding="utf-8")
     completed = run_lesson(tmp_path / "out", "--data", str(tmp_path / "other.json"))
-    assert completed.returncode != 0 and "Traceback" not in completed.stderr  # one_line_errors: exit 1
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert completed.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'other.json'} is not a results.json of benchmarks/bench_tsp_attention.py"
     ]
