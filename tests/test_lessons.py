@@ -131,6 +131,15 @@ def check_07(facts, text, out):
     seeds = facts["seed_lap_times"]
     assert len(seeds) >= 2 and seeds[0] == facts["lap_times"][facts["reward"]]
     assert format_spread(spread(seeds)) in text and f"n={len(seeds)}" in text  # mean ± sample std [95 % CI]
+    from gymlab.envs.raceline import env_limit
+    from gymlab.experiments.runner import config_env
+
+    config = json.loads((out / f"ppo-{facts['reward']}-s0" / "config.json").read_text())["config"]
+    kwargs = {key: value for key, value in config["env_kwargs"].items() if key != "reward"}
+    assert facts["limit"] == env_limit(config_env({"env": config["env"], "env_kwargs": kwargs}))
+    assert f"the lap-time limit {facts['limit']:.2f} s" in text
+    assert -3.0 <= 100 * (facts["champion_lap"] / facts["limit"] - 1) <= 2.0  # the champion drives at the limit
+    assert facts["champion_actions_lap"] >= facts["champion_lap"]  # 15° steps cost time
 
 
 def check_08(facts, text, out):
