@@ -138,7 +138,9 @@ def check_07(facts, text, out):
     kwargs = {key: value for key, value in config["env_kwargs"].items() if key != "reward"}
     assert facts["limit"] == env_limit(config_env({"env": config["env"], "env_kwargs": kwargs}))
     assert f"the lap-time limit {facts['limit']:.2f} s" in text
-    assert -3.0 <= 100 * (facts["champion_lap"] / facts["limit"] - 1) <= 2.0  # the champion drives at the limit
+    assert (
+        -3.0 <= 100 * (facts["champion_lap"] / facts["limit"] - 1) <= 2.0
+    )  # the champion drives at the limit
     assert facts["champion_actions_lap"] >= facts["champion_lap"]  # 15° steps cost time
 
 
