@@ -268,7 +268,7 @@ def tune_command(
     load_space(algo, env, space)  # an unknown parameter fails before anything runs
     executor = make_executor(executor_name, workers, address, shared_out)
     out = output_dir(out, "tune")
-    summary = tune(env, algo, trials, executor, workers, storage, out, seed, steps, space)
+    summary = tune(env, algo, trials, executor, storage, out, seed, steps, space)
     if as_json:
         emit_json(summary)
         return
