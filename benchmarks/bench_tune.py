@@ -116,8 +116,10 @@ def main() -> None:
     for name, numbers in sides.items():
         print(f"  {name:<8} {format_spread(numbers['laps'])}   laps finished {numbers['finished']}")
     tuned, shipped = sides["tuned"]["laps"], sides["shipped"]["laps"]
-    no_worse = bool(tuned) and len(tuned) == len(seeds) and (
-        not shipped or spread(tuned).mean <= spread(shipped).mean
+    no_worse = (
+        bool(tuned)
+        and len(tuned) == len(seeds)
+        and (not shipped or spread(tuned).mean <= spread(shipped).mean)
     )
     said = verdict(tuned, shipped, higher_is_better=False) if tuned and shipped else "–"
     print(f"tuned vs shipped (Welch 95 % interval of the difference): {said}")

@@ -179,6 +179,7 @@ class TrialLink:
     number: int
     env: str
     pruner: Any
+    grid: int  # the nominal steps between evaluations: reports land on its multiples
     _trial: Any = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -201,8 +202,15 @@ class TrialLink:
         if value is None:
             return False
         trial = self.trial()
-        trial.report(value, int(steps))
+        trial.report(value, grid_step(steps, self.grid))
         return bool(trial.should_prune())
+
+
+def grid_step(steps: int, grid: int) -> int:
+    """An evaluation's step on the nominal grid (budget ÷ evaluations): on-policy learners
+    collect whole rollouts, so trials with other ``n_steps`` evaluate a few steps apart (40,040
+    vs 40,144), and the median pruner compares trials only at equal steps."""
+    return max(1, round(int(steps) / grid)) * grid
 
 
 def tune(
@@ -240,7 +248,8 @@ def tune(
     root = out / "runs"
     root.mkdir(exist_ok=True)
     clean_abandoned(root)
-    budget = resolve(RunSpec(env=env, agent=algo, seed=seed, steps=steps))["steps"]
+    plan = resolve(RunSpec(env=env, agent=algo, seed=seed, steps=steps))
+    budget, grid = plan["steps"], max(plan["steps"] // max(plan["evaluations"], 1), 1)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     journal = str(out / JOURNAL_FILE)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNE_AFTER, n_warmup_steps=max(budget // 4, 1))
@@ -270,7 +279,7 @@ def tune(
             )
             run_dir = root / run_name(resolve(spec))
             asked.setdefault(run_dir, []).append(trial)
-            link = TrialLink(storage, journal, study_name, trial.number, full_id, pruner)
+            link = TrialLink(storage, journal, study_name, trial.number, full_id, pruner, grid)
             yield spec, run_dir, link
 
     def told(result) -> None:
@@ -282,7 +291,7 @@ def tune(
         trial.set_user_attr("run", result.run_dir.name)
         trial.set_user_attr("steps", int(result.config["steps"]))
         if result.cached:  # a run reused from an earlier tune: its curve stands for the reports
-            report_curve(trial, profile, result.run_dir)
+            report_curve(trial, profile, result.run_dir, grid)
         value = objective(profile, result.metrics)
         if value is None:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
@@ -320,7 +329,7 @@ def tune(
     }
 
 
-def report_curve(trial, profile: EnvProfile, run_dir: Path) -> None:
+def report_curve(trial, profile: EnvProfile, run_dir: Path, grid: int) -> None:
     """Report a finished run's stored curve (all but its final point) as the trial's
     intermediate values, as its training would have."""
     columns = {name: load_curve(run_dir, name)[:2] for name in objective_keys(profile)}
@@ -328,7 +337,7 @@ def report_curve(trial, profile: EnvProfile, run_dir: Path) -> None:
     for index, step in enumerate(steps[:-1]):
         value = objective(profile, {name: float(values[index]) for name, (_, values) in columns.items()})
         if value is not None:
-            trial.report(value, int(step))
+            trial.report(value, grid_step(step, grid))
 
 
 def write_trials_csv(study, path: Path) -> None:
