@@ -298,7 +298,12 @@ def tune(
         else:
             study.tell(trial, value)
 
-    (executor if executor is not None else InProcessExecutor()).map(jobs(), told)
+    try:
+        (executor if executor is not None else InProcessExecutor()).map(jobs(), told)
+    except BaseException:  # Ctrl-C or a failed run: the trials in flight end as FAIL, not RUNNING forever
+        for trial in (trial for waiting in asked.values() for trial in waiting):
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        raise
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not complete:
         raise GymlabError(f"no trial of {algo} on {full_id} finished with a {key}; raise --steps")

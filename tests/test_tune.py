@@ -238,3 +238,29 @@ def test_reports_land_on_the_nominal_evaluation_grid():
 
     assert grid_step(40_040, 40_000) == grid_step(40_144, 40_000) == 40_000
     assert grid_step(361_472, 40_000) == 360_000 and grid_step(300, 300) == 300
+
+
+def test_a_failed_run_leaves_its_trial_failed_not_running(monkeypatch, tmp_path):
+    import optuna
+
+    from gymlab.envs.errors import GymlabError
+    from gymlab.experiments import executors
+    from gymlab.experiments.tune import tune
+
+    real = executors._run_in_worker
+    calls = []
+
+    def second_fails(*job):
+        calls.append(job)
+        if len(calls) == 2:
+            raise GymlabError("the run failed")
+        return real(*job)
+
+    monkeypatch.setattr(executors, "_run_in_worker", second_fails)
+    with pytest.raises(GymlabError, match="the run failed"):
+        tune("coins", "q_learning", 3, out=tmp_path / "t", steps=300, enqueue=[GOOD, BAD, GOOD])
+    storage = optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalFileBackend(str(tmp_path / "t" / "study.journal"))
+    )
+    trials = optuna.load_study(study_name="gymlab-coins-q_learning", storage=storage).trials
+    assert [t.state.name for t in trials] == ["COMPLETE", "FAIL"]
