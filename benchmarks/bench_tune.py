@@ -16,8 +16,13 @@ Bars: the tune takes ≤ 20 minutes of wall time; the tuned 3-seed mean lap is n
 shipped one. The machine is shared, so CPU time (this process and its workers) and the load
 average are printed beside the wall time. Exit code 1 if a bar is missed.
 
+The study lives in ``OUT/tune/study.journal`` and finished runs are reused, so a rerun after an
+interruption (Ctrl-C ends the trials in flight as FAIL) adds only the missing trials and runs;
+the tune's wall time is taken from the study itself, first trial's start to last one's end.
+``--timeout`` starts no new trial after that many seconds.
+
 Run: ``.venv/bin/python benchmarks/bench_tune.py [--trials 20] [--workers 2] [--executor ray]
-[--out runs/bench-tune]`` (about 20–30 minutes on 2 cores).
+[--timeout S] [--check-workers N] [--out runs/bench-tune]`` (about 20–30 minutes on 2 quiet cores).
 """
 
 from __future__ import annotations
@@ -51,6 +56,18 @@ def load() -> str:
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def study_trials(folder: Path) -> list:
+    """The finished (complete or pruned) trials of the tune study in ``folder`` (none yet: [])."""
+    import optuna
+    from optuna.storages.journal import JournalFileBackend
+
+    if not (folder / "study.journal").is_file():
+        return []
+    storage = optuna.storages.JournalStorage(JournalFileBackend(str(folder / "study.journal")))
+    study = optuna.load_study(study_name="gymlab-track-ppo", storage=storage)
+    return [t for t in study.trials if t.datetime_complete is not None]
+
+
 def side(results) -> dict:
     """Lap times from the start line of runs whose evaluation laps all finished, and the count."""
     profile = profile_for(ENV)
@@ -67,7 +84,13 @@ def side(results) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument(
+        "--trials", type=int, default=20, help="trials in the study (a rerun adds the missing)"
+    )
+    parser.add_argument("--timeout", type=float, default=None, help="start no new trial after this (s)")
+    parser.add_argument(
+        "--check-workers", type=int, default=None, help="parallel check runs (default --workers)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--executor", default="local", help="local (a process pool) or ray")
     parser.add_argument("--seeds", default="1,2,3", help="held-out seeds of the check (not 0)")
@@ -78,13 +101,20 @@ def main() -> None:
     executor = make_executor(args.executor, args.workers)
     print(f"load average before: {load()} (1 / 5 / 15 min) on {os.cpu_count()} CPUs", flush=True)
 
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    found = tune(ENV, "ppo", args.trials, executor, out=args.out / "tune", seed=0, steps=args.steps)
-    tune_wall, tune_cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
+    cpu0 = cpu_seconds()
+    missing = max(args.trials - len(study_trials(args.out / "tune")), 0)
+    found = tune(
+        ENV, "ppo", missing, executor, out=args.out / "tune", seed=0, steps=args.steps, timeout=args.timeout
+    )
+    tune_cpu = cpu_seconds() - cpu0
+    trials = study_trials(args.out / "tune")
+    tune_wall = (
+        max(t.datetime_complete for t in trials) - min(t.datetime_start for t in trials)
+    ).total_seconds()
     print(
         f"tune: {found['trials']} trials ({found['complete']} finished, {found['pruned']} pruned) in "
-        f"{tune_wall:.0f} s wall ({tune_wall / 60:.1f} min; bar ≤ {BAR_SECONDS // 60} min), "
-        f"{tune_cpu:.0f} s CPU; load average after: {load()}",
+        f"{tune_wall:.0f} s wall, first trial's start to last one's end ({tune_wall / 60:.1f} min; bar ≤ "
+        f"{BAR_SECONDS // 60} min), {tune_cpu:.0f} s CPU in this call; load average after: {load()}",
         flush=True,
     )
     print(f"found (trial seed 0, lap {found['best_value']:.3f} s): {found['best_params']}", flush=True)
@@ -105,7 +135,8 @@ def main() -> None:
         for name, settings in (("tuned", found["best_settings"]), ("shipped", {}))
     }
     cpu1, wall1 = cpu_seconds(), time.perf_counter()
-    results = run_all([*specs["tuned"], *specs["shipped"]], args.out / "check", executor=executor)
+    check_executor = make_executor(args.executor, args.check_workers or args.workers)
+    results = run_all([*specs["tuned"], *specs["shipped"]], args.out / "check", executor=check_executor)
     check_wall, check_cpu = time.perf_counter() - wall1, cpu_seconds() - cpu1
     sides = {"tuned": side(results[: len(seeds)]), "shipped": side(results[len(seeds) :])}
     print(
@@ -127,7 +158,14 @@ def main() -> None:
     print(f"bar, tune ≤ {BAR_SECONDS // 60} min wall: {'PASS' if tune_wall <= BAR_SECONDS else 'FAIL'}")
     record = {
         "tune": {**found, "wall_s": tune_wall, "cpu_s": tune_cpu},
-        "check": {"seeds": seeds, "wall_s": check_wall, "cpu_s": check_cpu, **sides, "verdict": said},
+        "check": {
+            "seeds": seeds,
+            "wall_s": check_wall,
+            "workers": args.check_workers or args.workers,
+            "cpu_s": check_cpu,
+            **sides,
+            "verdict": said,
+        },
         "spread": {name: spread(numbers["laps"]).to_dict() for name, numbers in sides.items()},
         "load_after": os.getloadavg(),
     }

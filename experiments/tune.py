@@ -25,6 +25,7 @@ import csv
 import importlib.util
 import inspect
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,12 +225,15 @@ def tune(
     steps: int | None = None,
     space_file: str | Path | None = None,
     enqueue: list[dict[str, Any]] | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
     """Search ``algo``'s settings on ``env`` for ``trials`` more trials; write best.yml (rl-zoo3's
     format), trials.csv, history.png (and importance.png); return the best trial's numbers.
 
     ``enqueue``: parameter sets to try first (Optuna's ``enqueue_trial``), in the space's names.
-    ``executor`` (default in-process) decides how many trials run at once.
+    ``executor`` (default in-process) decides how many trials run at once. ``timeout``: ask for
+    no new trial after that many seconds (the trials running then finish), as Optuna's
+    ``optimize(timeout=…)``.
     """
     if importlib.util.find_spec("optuna") is None:
         raise GymlabError("gymlab tune needs Optuna: pip install -e '.[tune]'")
@@ -266,8 +270,12 @@ def tune(
         study.enqueue_trial(params, skip_if_exists=True)
     asked: dict[Path, list[Any]] = {}
 
+    started = time.perf_counter()
+
     def jobs():
         for _ in range(trials):
+            if timeout is not None and time.perf_counter() - started > timeout:
+                return
             trial = study.ask()
             spec = RunSpec(
                 env=env,

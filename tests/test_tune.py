@@ -264,3 +264,12 @@ def test_a_failed_run_leaves_its_trial_failed_not_running(monkeypatch, tmp_path)
     )
     trials = optuna.load_study(study_name="gymlab-coins-q_learning", storage=storage).trials
     assert [t.state.name for t in trials] == ["COMPLETE", "FAIL"]
+
+
+def test_timeout_asks_for_no_new_trial_after_it(tmp_path):
+    from gymlab.experiments.tune import tune
+
+    out = tmp_path / "tune"
+    assert tune("coins", "q_learning", 1, out=out, steps=300)["trials"] == 1
+    again = tune("coins", "q_learning", 5, out=out, steps=300, timeout=0)  # the same study, nothing new
+    assert again["trials"] == 1 and len(list(csv.DictReader((out / "trials.csv").open()))) == 1

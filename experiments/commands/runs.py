@@ -357,6 +357,12 @@ def tune_command(
     executor_name: Annotated[str, ExecutorOption] = "local",
     address: Annotated[str | None, AddressOption] = None,
     shared_out: Annotated[bool, SharedOutOption] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", min=0, help="Start no new trial after this many seconds (running ones finish)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-tune).")
     ] = None,
@@ -372,7 +378,7 @@ def tune_command(
     load_space(algo, env, space)  # an unknown parameter fails before anything runs
     executor = make_executor(executor_name, workers, address, shared_out)
     out = output_dir(out, "tune")
-    summary = tune(env, algo, trials, executor, storage, out, seed, steps, space)
+    summary = tune(env, algo, trials, executor, storage, out, seed, steps, space, timeout=timeout)
     if as_json:
         emit_json(summary)
         return
