@@ -77,7 +77,7 @@ def main() -> None:
         pool_name, ray_name = "process pool (2)", "ray local (2 CPUs)"
         walls[pool_name], inside[pool_name] = timed(ProcessPoolExecutor(2), root / "pool", args.steps)
         started = time.perf_counter()
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        RayExecutor(num_cpus=2).connect()  # a local Ray as gymlab starts one (workers at normal priority)
         ray_start = time.perf_counter() - started
         try:
             walls[ray_name], inside[ray_name] = timed(RayExecutor(), root / "ray", args.steps)

@@ -159,3 +159,20 @@ def test_ray_keeps_no_more_tasks_in_flight_than_cpus_and_takes_jobs_lazily(monke
     assert events[:5] == [("taken", "a"), ("taken", "b"), ("in flight", 2), ("done", "a"), ("taken", "c")]
     assert max(n for kind, n in events if kind == "in flight") == 2
     assert [n for kind, n in events if kind == "done"] == ["a", "b", "c", "d"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray not installed: pip install -e '.[ray]'"
+)
+def test_a_local_rays_tasks_run_at_normal_priority():
+    """Ray's default nice 15 starves runs on a shared machine; gymlab's local Ray runs them at 0."""
+    import os
+
+    import ray
+
+    RayExecutor(num_cpus=1).connect()
+    try:
+        assert ray.get(ray.remote(lambda: os.nice(0)).remote()) == 0
+    finally:
+        ray.shutdown()
