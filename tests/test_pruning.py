@@ -20,16 +20,23 @@ class StopAt:
         return len(self.told) >= self.n
 
 
-@pytest.mark.parametrize("agent, steps", [("q_learning", 2000), ("ppo", 2048)])
-def test_a_stopped_run_ends_training_there_and_stores_nothing(tmp_path, agent, steps):
-    spec = RunSpec(env="coins", agent=agent, seed=0, steps=steps, eval_episodes=10, evaluations=4)
+@pytest.mark.parametrize(
+    "env, agent, steps, measure",
+    [
+        ("coins", "q_learning", 2000, "optimality_rate"),  # an own learner: chunks between evaluations
+        ("coins", "ppo", 2048, "optimality_rate"),  # SB3: the callback returns False
+        ("tsp", "attention", 256, "mean_gap_percent"),  # an own learner calling on_evaluate itself
+    ],
+)
+def test_a_stopped_run_ends_training_there_and_stores_nothing(tmp_path, env, agent, steps, measure):
+    spec = RunSpec(env=env, agent=agent, seed=0, steps=steps, eval_episodes=3, evaluations=4)
     stopper = StopAt(2)
     run_dir = tmp_path / "runs" / "one"
     result = execute_run(spec, run_dir, trial=stopper)
     assert isinstance(result, PrunedRun)
     assert len(stopper.told) == 2 and len(result.points) == 2  # the 3rd evaluation never came
     assert result.steps == stopper.told[-1][0] < steps
-    assert "optimality_rate" in stopper.told[0][1]
+    assert measure in stopper.told[0][1]
     assert not run_dir.exists() and list((tmp_path / "runs").iterdir()) == []  # no .partial either
 
 
