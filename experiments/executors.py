@@ -55,7 +55,7 @@ class Executor(Protocol):
 
 def _run_in_worker(spec: RunSpec, run_dir: Path, trial: Stopper | None = None) -> RunResult | PrunedRun:
     """What a worker process runs: one spec (a top-level function, so spawn can pickle it)."""
-    return execute_run(spec, run_dir, trial=trial)
+    return execute_run(spec, run_dir) if trial is None else execute_run(spec, run_dir, trial=trial)
 
 
 class InProcessExecutor:
@@ -121,7 +121,7 @@ def executor_for(workers: int) -> InProcessExecutor | ProcessPoolExecutor:
 def _run_in_ray_task(spec: RunSpec, run_dir: Path, trial: Stopper | None = None) -> RunResult | PrunedRun:
     """What a Ray task runs: one spec on one core."""
     use_one_torch_thread()
-    return execute_run(spec, run_dir, trial=trial)
+    return _run_in_worker(spec, run_dir, trial)
 
 
 class RayExecutor:
