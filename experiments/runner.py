@@ -42,6 +42,8 @@ __all__ = [
     "run_name",
     "short_name",
     "train",
+    "train_seeds",
+    "train_spec",
 ]
 
 
@@ -104,6 +106,50 @@ def train(
     ``eval_episodes=None``: the profile's number (every amount once on the coin env, 100;
     else 10 episodes).
     """
+    spec = train_spec(env, algo, steps, seed, reward, env_kwargs, hyperparams, eval_episodes, parent)
+    config = resolve(spec)
+    from gymlab.experiments.io import default_out_dir
+
+    short = profile_for(config["env"]).short
+    run_dir = Path(out) if out is not None else default_out_dir(f"train-{short}-{config['agent']}")
+    return execute_run(spec, run_dir, progress=progress, tensorboard=tensorboard)
+
+
+def train_seeds(
+    env: str,
+    algo: str,
+    seeds: list[int],
+    executor: Executor | None = None,
+    out: str | Path | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+    **settings: Any,
+) -> list[RunResult]:
+    """Train ``algo`` on ``env`` once per seed, the runs on ``executor`` (as compare's are), each
+    in ``out/<run name>/``; finished runs are reused. ``settings``: :func:`train`'s steps,
+    reward, env_kwargs, hyperparams, eval_episodes, parent."""
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise GymlabError(f"--seeds needs different seeds, e.g. 0,1,2 (got {seeds})")
+    specs = [train_spec(env, algo, seed=seed, **settings) for seed in seeds]
+    if out is None:
+        from gymlab.experiments.io import default_out_dir
+
+        config = resolve(specs[0])
+        out = default_out_dir(f"train-{profile_for(config['env']).short}-{config['agent']}-seeds")
+    return run_all(specs, out, executor=executor, on_done=on_done)
+
+
+def train_spec(
+    env: str,
+    algo: str,
+    steps: int | None = None,
+    seed: int = 0,
+    reward: str | None = None,
+    env_kwargs: dict[str, Any] | None = None,
+    hyperparams: dict[str, Any] | None = None,
+    eval_episodes: int | None = None,
+    parent: str | Path | None = None,
+) -> RunSpec:
+    """The checked spec of one training run (a learner, a budget and seed within the limits)."""
     full_id = env_id(env)
     profile = profile_for(full_id)
     if eval_episodes is None:
@@ -134,10 +180,7 @@ def train(
     check_count("--episodes", eval_episodes, LIMITS["episodes"])
     if seed < 0:
         raise GymlabError(f"--seed must be a whole number ≥ 0 (got {seed})")
-    from gymlab.experiments.io import default_out_dir
-
-    run_dir = Path(out) if out is not None else default_out_dir(f"train-{profile.short}-{config['agent']}")
-    return execute_run(spec, run_dir, progress=progress, tensorboard=tensorboard)
+    return spec
 
 
 def evaluate_run(

@@ -10,6 +10,12 @@ says it trails.
 SB3 learners are evaluated from a callback (their learning-rate schedules span the whole
 budget); gymlab's own learners (tabular Q-learning) learn in chunks between evaluations.
 Training seconds exclude the time spent evaluating.
+
+Early stopping (pruning): ``execute_run(…, trial=T)`` hands each periodic evaluation to
+``T.should_stop(steps, summary)`` (a :class:`~gymlab.experiments.tune.TrialLink` reports it to
+an Optuna study); when it answers True, training stops right there — SB3's callback returns
+False, an own learner's loop breaks — and the run returns a :class:`PrunedRun`: its partial
+folder is dropped, so no half-trained run is ever stored as finished.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import importlib.util
 import inspect
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import gymnasium as gym
 from stable_baselines3.common.callbacks import BaseCallback
@@ -44,18 +51,48 @@ from gymlab.experiments.store import (
 )
 from gymlab.experiments.traces import TraceLog, TraceRecorder
 
-__all__ = ["execute_run", "load_agent", "stderr_progress", "use_one_torch_thread"]
+__all__ = ["PrunedRun", "Stopper", "execute_run", "load_agent", "stderr_progress", "use_one_torch_thread"]
 
 MODEL_FILE = "model.zip"
 TRACE_EVERY = 10  # trace.csv keeps every 10th training episode (and every evaluation step) …
 TRACE_ROWS = 100_000  # … and thins the training sample to stay under this many rows
 
 
-def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tensorboard: bool = False):
+class Stopper(Protocol):
+    """Told every periodic evaluation; True stops training (a pruned trial)."""
+
+    def should_stop(self, steps: int, summary: dict[str, Any]) -> bool: ...
+
+
+@dataclass
+class PrunedRun:
+    """A run stopped during training by its :class:`Stopper`: nothing of it was stored (its
+    partial folder was dropped); ``steps`` trained when stopped, its curve up to there."""
+
+    run_dir: Path
+    config: dict[str, Any]
+    steps: int
+    points: list[CurvePoint]
+    cached: bool = False
+
+
+class _Stopped(Exception):
+    """Raised from an own learner's ``on_evaluate`` hook to leave its training loop."""
+
+
+def execute_run(
+    spec: RunSpec,
+    run_dir: str | Path,
+    progress: bool = False,
+    tensorboard: bool = False,
+    trial: Stopper | None = None,
+) -> RunResult | PrunedRun:
     """Train (if the agent learns), evaluate and write ``run_dir``; reuse a run already complete.
 
     The folder is claimed first (see :mod:`gymlab.experiments.store`): a second process on the
-    same settings waits and reuses the result; on other settings it stops with one line."""
+    same settings waits and reuses the result; on other settings it stops with one line. With
+    ``trial``, each periodic evaluation asks it whether to stop: a stopped run is a
+    :class:`PrunedRun` and leaves no folder."""
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise GymlabError("--tensorboard needs the tensorboard package: pip install -e '.[tensorboard]'")
     config = resolve(spec)
@@ -72,8 +109,10 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
         partial = PartialRun(run_dir)
         try:
             partial.write_config(config)
-            evaluations = PeriodicEvaluation(config)
+            evaluations = PeriodicEvaluation(config, trial)
             agent, train_seconds, steps_run = train_agent(config, partial, evaluations, progress, tensorboard)
+            if evaluations.stopped:
+                return PrunedRun(run_dir, config, evaluations.points[-1].steps, evaluations.points)
             started = time.perf_counter()
             report = evaluate(config, agent, config["eval_episodes"], evaluations.trace)
             eval_seconds = time.perf_counter() - started
@@ -101,16 +140,20 @@ def execute_run(spec: RunSpec, run_dir: str | Path, progress: bool = False, tens
 class PeriodicEvaluation:
     """The learner's evaluations during training, on the profile's fixed evaluation episodes."""
 
-    def __init__(self, config: dict[str, Any]):
+    def __init__(self, config: dict[str, Any], stopper: Stopper | None = None):
         self.config = config
         profile = profile_for(config["env"])
         self.laps = profile.laps
         self.trace = TraceLog(train_every=TRACE_EVERY, limit=TRACE_ROWS) if profile.traces else None
         self.points: list[CurvePoint] = []
+        self.stopper = stopper
+        self.stopped = False  # the stopper said stop: training ends, the run is not stored
 
     def __call__(self, agent: Agent, steps: int, train_seconds: float) -> None:
         report = evaluate(self.config, agent, self.config["eval_episodes"], self.trace)
         self.record(report, steps, train_seconds)
+        if self.stopper is not None and self.stopper.should_stop(int(steps), report["summary"]):
+            self.stopped = True
 
     def training_env(self, env: gym.Env) -> gym.Env:
         """``env``, recording a sample of its training episodes into the run's trace."""
@@ -160,8 +203,13 @@ def train_agent(
                 began = time.perf_counter()
                 evaluations(agent, seen, seconds)
                 evaluated[0] += time.perf_counter() - began
+                if evaluations.stopped:
+                    raise _Stopped
 
-        agent.learn(monitored, steps, seed=config["seed"], evaluations=chunks, on_evaluate=on_evaluate)
+        try:
+            agent.learn(monitored, steps, seed=config["seed"], evaluations=chunks, on_evaluate=on_evaluate)
+        except _Stopped:
+            pass
         clock = time.perf_counter() - started - evaluated[0]
         chunks = 0
     for chunk in range(chunks):  # learn, then evaluate (the last evaluation is the final one)
@@ -171,7 +219,11 @@ def train_agent(
         clock += time.perf_counter() - started
         if chunk < chunks - 1:
             evaluations(agent, steps * (chunk + 1) // chunks, clock)
+            if evaluations.stopped:
+                break
     monitored.close()
+    if evaluations.stopped:
+        return agent, clock, evaluations.points[-1].steps
     agent.save(partial.path(made.model_file))
     return agent, clock, steps
 
@@ -200,7 +252,7 @@ class EvaluateEvery(BaseCallback):
             self.evaluations(self.agent, self.num_timesteps, self.train_seconds())
             self.evaluating += time.perf_counter() - started
             self.due = [step for step in self.due if step > self.num_timesteps]
-        return True
+        return not self.evaluations.stopped  # False ends SB3's learn() at once
 
 
 def _train_sb3(
@@ -237,7 +289,8 @@ def _train_sb3(
         tensorboard_log=str(partial.path("tb")) if tensorboard else None,
     )
     train_seconds = evaluate_every.train_seconds()
-    agent.save(partial.path(MODEL_FILE))
+    if not evaluations.stopped:
+        agent.save(partial.path(MODEL_FILE))
     train_env.close()
     return agent, train_seconds, int(agent.model.num_timesteps)
 

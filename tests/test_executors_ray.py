@@ -108,6 +108,9 @@ def test_ctrl_c_cancels_the_outstanding_tasks(monkeypatch, tmp_path):
         def cancel(self, ref, force):
             cancelled.append(ref)
 
+        def cluster_resources(self):
+            return {"CPU": 4.0}
+
     executor = RayExecutor()
     monkeypatch.setattr(executor, "connect", lambda: FakeRay())
     monkeypatch.setattr(executor, "nodes", lambda: 1)
@@ -119,3 +122,57 @@ def test_ctrl_c_cancels_the_outstanding_tasks(monkeypatch, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         executor.map(jobs, interrupted)
     assert cancelled == ["b", "c"]
+
+
+def test_ray_keeps_no_more_tasks_in_flight_than_cpus_and_takes_jobs_lazily(monkeypatch, tmp_path):
+    """A fake ``ray`` with 2 CPUs: a job is taken from the iterator only when a task finished, after
+    ``on_done`` saw it (tune asks Optuna for the next trial there)."""
+    monkeypatch.setattr(executors.importlib.util, "find_spec", lambda name, *a: object())
+    events = []
+
+    class FakeRay:
+        def remote(self, **options):
+            return lambda function: type(
+                "Task", (), {"remote": staticmethod(lambda spec, run_dir: run_dir.name)}
+            )
+
+        def wait(self, pending, num_returns):
+            events.append(("in flight", len(pending)))
+            return pending[:num_returns], pending[num_returns:]
+
+        def get(self, ref):
+            return ref
+
+        def cluster_resources(self):
+            return {"CPU": 2.0}
+
+    executor = RayExecutor()
+    monkeypatch.setattr(executor, "connect", lambda: FakeRay())
+    monkeypatch.setattr(executor, "nodes", lambda: 1)
+
+    def jobs():
+        for name in "abcd":
+            events.append(("taken", name))
+            yield None, tmp_path / name
+
+    executor.map(jobs(), lambda result: events.append(("done", result)))
+    assert events[:5] == [("taken", "a"), ("taken", "b"), ("in flight", 2), ("done", "a"), ("taken", "c")]
+    assert max(n for kind, n in events if kind == "in flight") == 2
+    assert [n for kind, n in events if kind == "done"] == ["a", "b", "c", "d"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray not installed: pip install -e '.[ray]'"
+)
+def test_a_local_rays_tasks_run_at_normal_priority():
+    """Ray's default nice 15 starves runs on a shared machine; gymlab's local Ray runs them at 0."""
+    import os
+
+    import ray
+
+    RayExecutor(num_cpus=1).connect()
+    try:
+        assert ray.get(ray.remote(lambda: os.nice(0)).remote()) == 0
+    finally:
+        ray.shutdown()

@@ -12,13 +12,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gymlab.envs.errors import GymlabError
 from gymlab.envs.limits import LIMITS, check_count
 from gymlab.experiments.commands.common import (
+    MAX_SEED,
     JsonOption,
     algo_choices,
     choice_value,
     emit_json,
     output_dir,
+    parse_int_list,
     parse_key_values,
     parse_names,
     seed_option,
@@ -59,6 +62,12 @@ def train_command(
         int | None, typer.Option("--steps", help="Training steps (default: the YAML's n_timesteps).")
     ] = None,
     seed: Annotated[int, seed_option("Seed of the run (a whole number, 0 to 2³²−1).")] = 0,
+    seeds: Annotated[
+        str | None,
+        typer.Option(
+            "--seeds", help="Several seeds, e.g. 0,1,2: one run each in --out/<run>/, on --executor."
+        ),
+    ] = None,
     env_arg: Annotated[
         list[str] | None, typer.Option("--env-arg", help="Env argument key=value (repeatable).")
     ] = None,
@@ -80,12 +89,43 @@ def train_command(
     tensorboard: Annotated[
         bool, typer.Option("--tensorboard", help="Also log for TensorBoard (tb/).")
     ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="With --seeds: runs in parallel.")] = 1,
+    executor_name: Annotated[str, ExecutorOption] = "local",
+    address: Annotated[str | None, AddressOption] = None,
+    shared_out: Annotated[bool, SharedOutOption] = False,
     quiet: Annotated[bool, QuietOption] = False,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve."""
+    """Train an RL agent and write a run directory: config, model, Monitor log, evaluations, curve.
+    With --seeds, one run per seed (on --executor), and the spread of the results across seeds."""
+    from gymlab.experiments.executors import make_executor
     from gymlab.experiments.runner import train
 
+    if seeds is not None:
+        seed_list = parse_int_list(seeds, "--seeds")
+        if any(not 0 <= s <= MAX_SEED for s in seed_list):
+            raise GymlabError(f"--seeds must be whole numbers from 0 to {MAX_SEED} (got {seeds!r})")
+        if len(set(seed_list)) != len(seed_list):
+            raise GymlabError(f"--seeds needs different seeds, e.g. 0,1,2 (got {seeds!r})")
+        if seed != 0:
+            raise GymlabError("--seed and --seeds both name seeds; keep one (--seeds 0,1,2)")
+        if tensorboard:
+            raise GymlabError("--tensorboard logs one run; drop it, or train one seed with --seed")
+        executor = make_executor(executor_name, workers, address, shared_out)  # checked before any run
+        settings = {
+            "steps": steps,
+            "reward": reward,
+            "env_kwargs": parse_key_values(env_arg, "--env-arg"),
+            "hyperparams": parse_key_values(set_, "--set"),
+            "eval_episodes": episodes,
+            "parent": parent,
+        }
+        _train_seeds(
+            env, choice_value(algo), seed_list, settings, executor, output_dir(out, "train"), quiet, as_json
+        )
+        return
+    if workers != 1 or executor_name.strip().lower() != "local" or address is not None or shared_out:
+        raise GymlabError("--workers/--executor/--address run several seeds; add --seeds, e.g. --seeds 0,1,2")
     if out is not None:
         output_dir(out, "train")
     result = train(
@@ -114,6 +154,70 @@ def train_command(
         return
     _print_metrics(f"{result.config['agent']} on {result.config['env']}", result.metrics)
     typer.echo(f"trained {result.config['steps']:,} steps in {result.train_seconds:.1f} s → {result.run_dir}")
+
+
+def _train_seeds(
+    env: str,
+    algo: str,
+    seed_list: list[int],
+    settings: dict[str, Any],
+    executor,
+    out: Path,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """``train --seeds``: the runs on the chosen executor, a table per seed and the spread."""
+    from gymlab.experiments.profiles import profile_for
+    from gymlab.experiments.runner import env_id, train_seeds, train_spec
+    from gymlab.experiments.spread import format_spread, spread
+
+    train_spec(env, algo, seed=seed_list[0], **settings)  # a bad setting fails before the progress bar
+    bar = _RunsBar(len(seed_list)) if not (quiet or as_json) else None
+    finished = []
+
+    def done(result) -> None:
+        finished.append(result)
+        if bar:
+            bar.advance(result, len(finished), len(seed_list))
+
+    try:
+        results = train_seeds(env, algo, seed_list, executor, out, on_done=done, **settings)
+    finally:
+        if bar:
+            bar.stop()
+    columns = [c for c in profile_for(env_id(env)).columns if c.better is not None][:2]
+    spreads = {c.key: spread([r.metrics.get(c.key) for r in results]) for c in columns}
+    if as_json:
+        emit_json(
+            {
+                "out": str(out),
+                "runs": [
+                    {"seed": r.config["seed"], "run_dir": str(r.run_dir), "metrics": r.metrics,
+                     "train_seconds": r.train_seconds, "reused": r.cached}
+                    for r in results
+                ],
+                "spread": {key: value.to_dict() for key, value in spreads.items()},
+            }
+        )  # fmt: skip
+        return
+    table = Table(title=f"{results[0].config['agent']} on {results[0].config['env']}, {len(results)} seeds")
+    table.add_column("seed", justify="right")
+    for column in columns:
+        table.add_column(column.heading, justify="right")
+    table.add_column("training (s)", justify="right")
+    for r in results:
+        cells = [column.format(r.metrics.get(column.key)) for column in columns]
+        table.add_row(str(r.config["seed"]), *cells, f"{r.train_seconds:.1f}")
+    Console().print(table)
+    for column in columns:  # a share in %, as in the table
+        values = [r.metrics.get(column.key) for r in results]
+        shown = [v * 100 if column.percent and isinstance(v, int | float) else v for v in values]
+        unit = "%" if column.percent else column.unit
+        typer.echo(
+            f"{column.label}{f' ({unit})' if unit else ''}: {format_spread(shown)} "
+            "(mean ± sample std [95 % t-interval] n)"
+        )
+    typer.echo(f"{len(results)} runs → {out}")
 
 
 def evaluate_command(
@@ -253,6 +357,12 @@ def tune_command(
     executor_name: Annotated[str, ExecutorOption] = "local",
     address: Annotated[str | None, AddressOption] = None,
     shared_out: Annotated[bool, SharedOutOption] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", min=0, help="Start no new trial after this many seconds (running ones finish)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default runs/<stamp>-tune).")
     ] = None,
@@ -268,7 +378,7 @@ def tune_command(
     load_space(algo, env, space)  # an unknown parameter fails before anything runs
     executor = make_executor(executor_name, workers, address, shared_out)
     out = output_dir(out, "tune")
-    summary = tune(env, algo, trials, executor, workers, storage, out, seed, steps, space)
+    summary = tune(env, algo, trials, executor, storage, out, seed, steps, space, timeout=timeout)
     if as_json:
         emit_json(summary)
         return
