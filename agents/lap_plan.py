@@ -32,7 +32,7 @@ import numpy as np
 
 from gymlab.envs.car import CarSpec
 from gymlab.envs.errors import GymlabError
-from gymlab.envs.raceline import LEGAL_BAND, lap_limit
+from gymlab.envs.raceline import LEGAL_BAND, band_limits, lap_limit
 from gymlab.envs.tracks import Track, get_track
 
 GRIP_SHARE = 0.9999  # of the friction circle the plan may use (rounding room for the env's check)
@@ -55,8 +55,13 @@ class StepLap:
 
     def commands(self, car: CarSpec) -> list[tuple[float, float]]:
         """(steering degrees, target speed m/s) of each step: what the env's continuous action asks for."""
-        steering = np.degrees(np.arctan(self.curvature * car.wheelbase))
-        return list(zip(steering.tolist(), self.states[1:, 3].tolist(), strict=True))
+        return _commands(self.states.T, np.vstack([self.curvature, self.accel]), car)
+
+
+def _commands(states: np.ndarray, commands: np.ndarray, car: CarSpec) -> list[tuple[float, float]]:
+    """(steering degrees, target speed m/s) per step from the states (4 × N+1) and commands (2 × N)."""
+    steering = np.degrees(np.arctan(commands[0] * car.wheelbase))
+    return list(zip(steering.tolist(), states[3, 1:].tolist(), strict=True))
 
 
 def _sinc(x):
@@ -72,13 +77,8 @@ def _frames(track: Track, segments: list[int], band: float) -> tuple[np.ndarray,
     (:meth:`~gymlab.envs.tracks.Track.locate`), so the band is written in that same frame.
     """
     index = np.asarray(segments)
-    points = track.center[index]
-    kappa = track.curvature[index]
-    reach = 0.95 / np.maximum(np.abs(kappa), 1e-9)  # normals of a bend meet at its centre
-    left, right = track.left_width[index] + band, -(track.right_width[index] + band)
-    high = np.where(kappa > 0, np.minimum(left, reach), left)
-    low = np.where(kappa < 0, np.maximum(right, -reach), right)
-    return points, track.angle[index], low, high
+    low, high = band_limits(track.curvature[index], track.left_width[index], track.right_width[index], band)
+    return track.center[index], track.angle[index], low, high
 
 
 def _locate_path(track: Track, xy: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -184,10 +184,9 @@ def _replays(track: Track, car: CarSpec, states: np.ndarray, commands: np.ndarra
 
     env = TrackRacerEnv(track=track, continuous=True, car=car)
     env.reset(options={"start": "line"})
-    steering = np.degrees(np.arctan(commands[0] * car.wheelbase))
     info = {"status": "in_progress"}
-    for k in range(commands.shape[1]):
-        info = env.step(env.action_for(float(steering[k]), float(states[3, k + 1])))[4]
+    for steering, speed in _commands(states, commands, car):
+        info = env.step(env.action_for(steering, speed))[4]
         if info["status"] != "in_progress":
             break
     return info["status"] == "lap_complete" and info["off_track_count"] == 0

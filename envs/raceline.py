@@ -105,15 +105,25 @@ def prepare_nodes(
         s, grid, np.append(angle, angle[0] + 2 * np.pi * round((angle[-1] - angle[0]) / (2 * np.pi)))
     )
     normal = np.stack([-np.sin(angle), np.cos(angle)], axis=1)
-    # Normals of a bend meet at its centre: keep offsets inside 95 % of the local radius.
-    kappa = periodic(track.curvature)
-    reach = 0.95 / np.maximum(np.abs(kappa), 1e-9)
-    high = periodic(track.left_width) + band
-    low = -(periodic(track.right_width) + band)
-    high = np.where(kappa > 0, np.minimum(high, reach), high)
-    low = np.where(kappa < 0, np.maximum(low, -reach), low)
+    low, high = band_limits(
+        periodic(track.curvature), periodic(track.left_width), periodic(track.right_width), band
+    )
     return Nodes(s=np.arange(n) * track.length / n, center=center, normal=normal, low=low, high=high,
                  length=track.length)  # fmt: skip
+
+
+def band_limits(kappa, left_width, right_width, band: float) -> tuple[np.ndarray, np.ndarray]:
+    """Legal lateral offsets (right < 0, left > 0) where the centre line curves by ``kappa``.
+
+    Half-width + ``band`` on each side; on the inside of a bend no further than 95 % of the
+    local radius, where the bend's normals meet.
+    """
+    kappa = np.asarray(kappa)
+    reach = 0.95 / np.maximum(np.abs(kappa), 1e-9)
+    high, low = np.asarray(left_width) + band, -(np.asarray(right_width) + band)
+    return np.where(kappa < 0, np.maximum(low, -reach), low), np.where(
+        kappa > 0, np.minimum(high, reach), high
+    )
 
 
 # -- velocity profile ---------------------------------------------------------------------
