@@ -88,6 +88,15 @@ def test_without_optuna_is_one_line(cli, monkeypatch, tmp_path):
     assert_one_line_error(result, "pip install -e '.[tune]'")
 
 
+def test_a_negative_timeout_is_one_line_and_writes_nothing(cli, tmp_path):
+    out = tmp_path / "t"
+    result = cli(
+        "tune", "coins", "--algo", "q_learning", "--trials", "2", "--timeout", "-5", "--out", str(out)
+    )
+    assert_one_line_error(result, "--timeout")
+    assert not out.exists()
+
+
 def test_q_learning_takes_its_settings_and_refuses_others():
     from gymlab.envs.errors import GymlabError
     from gymlab.experiments.spec import RunSpec, resolve
