@@ -14,7 +14,9 @@ on CartPole-v1 with the same PPO settings, measured in the same run (the machine
 
 Bar: 10/10 laps, PPO's mean lap ≤ 8 % above the limit, within 300 s. Exit code 1 if missed.
 
-Run: ``.venv/bin/python benchmarks/bench_track_ppo.py [--seeds 0,1,2] [--time-cap 300]``.
+Run: ``.venv/bin/python benchmarks/bench_track_ppo.py [--seeds 0,1,2] [--time-cap 300]
+[--set gamma=0.99 …] [--env-arg continuous=true …]`` (``--set``/``--env-arg``: the variants of the
+README's "PPO against the limit" table).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from gymlab.experiments.commands.common import parse_key_values
 from gymlab.experiments.track_ppo import EPISODES, EVAL_EVERY, LIMIT_BAR, TIME_CAP, ppo_settings, race
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,15 +68,26 @@ def main() -> int:
     parser.add_argument("--time-cap", type=float, default=TIME_CAP, help="training wall-time cap (s)")
     parser.add_argument("--eval-every", type=int, default=EVAL_EVERY)
     parser.add_argument("--reference-steps", type=int, default=20_480, help="CartPole PPO steps (0: skip)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="PPO setting over the YAML's (repeatable), e.g. gamma=0.99")  # fmt: skip
+    parser.add_argument("--env-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="env argument over the YAML's (repeatable), e.g. continuous=true")  # fmt: skip
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split(",")]
 
-    settings = ppo_settings()
+    settings = {**ppo_settings(), **parse_key_values(args.set, "--set")}
+    env_kwargs = {**settings.get("env_kwargs", {}), **parse_key_values(args.env_arg, "--env-arg")}
+    if env_kwargs.get("continuous"):
+        env_kwargs.pop("actions", None)  # continuous steering has no action table
+    settings["env_kwargs"] = env_kwargs
     shown = {key: value for key, value in settings.items() if key != "policy"}
-    print(f"PPO settings (experiments/config/ppo.yml): {shown}")
+    changed = " with --set/--env-arg" if args.set or args.env_arg else ""
+    print(f"PPO settings (experiments/config/ppo.yml{changed}): {shown}")
     failures, speeds = 0, []
     for seed in seeds:
-        result = race(seed, steps=args.steps, time_cap=args.time_cap, eval_every=args.eval_every)
+        result = race(
+            seed, steps=args.steps, time_cap=args.time_cap, eval_every=args.eval_every, settings=settings
+        )
         ppo, pp, champion = result["ppo"], result["pure_pursuit"], result["raceline"]
         print(f"\n== seed {seed}")
         for row in result["history"]:

@@ -11,7 +11,8 @@ environment's ``reward`` argument accepts
 
 * a callable ``reward_function(params) -> float``;
 * the name of a built-in (:data:`BUILTIN_REWARDS`): the four examples of the AWS developer
-  guide and ``progress``, a reward for fast learning;
+  guide, ``progress`` (a reward for fast learning), ``timed_progress`` (progress beyond a
+  steady pace: the lap time pays) and ``raceline`` (follow the lap-time limit);
 * a path to a ``.py`` file that defines ``reward_function`` (a DeepRacer file runs unchanged).
 
 Like DeepRacer's validator, :class:`GuardedReward` stops training with a clear error when
@@ -139,6 +140,26 @@ class ProgressReward:
         return float(progress - self._before)
 
 
+class TimedProgress(ProgressReward):
+    """Progress this step beyond a steady pace: Δprogress − the % of a lap a car at
+    :attr:`PACE` m/s makes in one 1/15 s step (100 · PACE / 15 / track_length).
+
+    A lap then sums to 100 − that pace's share per step, i.e. it pays for the lap *time* itself,
+    so a learner with γ close to 1 (0.99) is pushed to go faster, not only by discounting.
+    A step slower than the pace earns less than nothing; the pace stays well below racing
+    speed so that driving on still beats ending the episode off track (a cost as large as a
+    step's progress at 4 m/s teaches the car to crash: measured, 0/10 laps).
+    """
+
+    __name__ = "timed_progress"
+    PACE = 1.5  # m/s: the speed whose progress earns nothing
+    STEPS_PER_SECOND = 15  # DeepRacer's (and the env's) control rate
+
+    def __call__(self, params: dict) -> float:
+        pace = 100.0 * self.PACE / self.STEPS_PER_SECOND / params["track_length"]
+        return float(super().__call__(params) - pace)
+
+
 class RacelineReward:
     """Follow the lap-time limit: closeness to its line × speed against its plan, in [0, 1].
 
@@ -211,6 +232,7 @@ BUILTIN_REWARDS: dict[str, Callable[[], RewardFunction]] = {
     "prevent_zigzag": lambda: prevent_zigzag,
     "heading": lambda: heading,
     "raceline": RacelineReward,
+    "timed_progress": TimedProgress,
 }
 DEFAULT_REWARD = "progress"
 

@@ -12,6 +12,7 @@ from gymlab.envs.rewards import (
     BUILTIN_REWARDS,
     GuardedReward,
     ProgressReward,
+    TimedProgress,
     follow_center_line,
     heading,
     prevent_zigzag,
@@ -69,6 +70,24 @@ def test_progress_reward_is_progress_gained_and_tolerates_lookahead():
     assert reward(params(steps=3, progress=2.0)) == pytest.approx(-0.5)  # look-ahead for step 3
     assert reward(params(steps=3, progress=3.0)) == pytest.approx(0.5)  # the real step 3
     assert reward(params(steps=4, progress=3.5)) == pytest.approx(0.5)
+
+
+def test_timed_progress_pays_only_for_progress_beyond_the_pace():
+    reward = TimedProgress()  # on a 10 m track a car at 1.5 m/s makes 1 % of a lap per step
+    assert reward(params(steps=1, progress=1.0, track_length=10.0)) == pytest.approx(0.0)
+    assert reward(params(steps=2, progress=3.5, track_length=10.0)) == pytest.approx(1.5)
+    assert reward(params(steps=3, progress=3.5, track_length=10.0)) == pytest.approx(-1.0)  # standing still
+
+
+def test_timed_progress_lap_sums_to_100_minus_the_pace_per_step():
+    from gymlab.agents.base import rollout
+    from gymlab.agents.driving import PurePursuit
+
+    env = TrackRacerEnv(track="oval", actions="racing", reward="timed_progress")
+    episode = rollout(env, PurePursuit(), options={"start": "line"})
+    assert episode.info["status"] == "lap_complete"
+    pace = 100 * 1.5 / 15 / env.track.length
+    assert episode.total_reward == pytest.approx(100.0 - pace * episode.steps, abs=1e-6)
 
 
 def test_progress_reward_sums_to_a_lap():
