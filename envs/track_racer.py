@@ -55,6 +55,10 @@ class TrackRacerEnv(gym.Env):
     * a list of ``(steering_degrees, speed_m_s)`` pairs: ``Discrete(len(list))``.
     * ``continuous=True``: ``Box(-1, 1, (2,))`` — ``[steering, speed]`` scaled to ±30° and
       0.1–4 m/s (−1 → 0.1 m/s, +1 → 4 m/s). Steering: positive = left.
+    * ``continuous=True, steering_rate=R`` (degrees): the steering component is a *change*
+      of the wheels' angle, −1..1 → −R..+R degrees this step (clipped to ±30°), as a servo
+      that slews at R degrees per step; the speed component is unchanged. A learner then
+      cannot bang the wheel from lock to lock, which scrubs speed in every corner.
 
     ## Observation Space
     ``Box(-2, 2, (29,), float32)``, built for fast learning (everything ~[−1, 1]):
@@ -104,7 +108,8 @@ class TrackRacerEnv(gym.Env):
     ``track`` (built-in name, ``random:SEED``, path to a DeepRacer ``.npy`` route, or a
     :class:`~gymlab.envs.tracks.Track`; default the re:Invent-2018-like ``reinvent``),
     ``reverse`` (drive the track the other way), ``reward`` (callable, built-in name or
-    ``.py`` path), ``actions``, ``continuous``, ``start``, ``max_steps`` (default 1500 =
+    ``.py`` path), ``actions``, ``continuous``, ``steering_rate`` (degrees per step, continuous
+    actions only; default 0 = absolute steering), ``start``, ``max_steps`` (default 1500 =
     100 s), ``car`` (:class:`~gymlab.envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
     ``"human"``), ``reward_timeout`` (seconds a reward call may take, default 1; ``None`` or 0:
     no limit). The reward function runs contained: an exception, ``sys.exit``, a raised
@@ -125,6 +130,7 @@ class TrackRacerEnv(gym.Env):
         reward: str | Path | RewardFunction = DEFAULT_REWARD,
         actions: str | list[tuple[float, float]] = "deepracer",
         continuous: bool = False,
+        steering_rate: float = 0.0,
         reverse: bool = False,
         start: str = "spread",
         max_steps: int = 1500,
@@ -142,6 +148,7 @@ class TrackRacerEnv(gym.Env):
         bind_reward(function, self.track, spec)
         self.reward_function = GuardedReward(function, name, timeout=reward_timeout)
         self.continuous = bool(continuous)
+        self.steering_rate = self._check_steering_rate(steering_rate, self.continuous, spec)
         self.actions = self._action_table(actions, spec)
         if self.continuous:
             self.action_space = spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
@@ -179,6 +186,20 @@ class TrackRacerEnv(gym.Env):
         self._dt = spec.dt
         self._renderer = None
         self._reset_state()
+
+    @staticmethod
+    def _check_steering_rate(rate, continuous: bool, spec: CarSpec) -> float:
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, int | float)
+            or not 0 <= rate <= 2 * spec.max_steering
+        ):
+            raise GymlabError(
+                f"steering_rate must be degrees per step from 0 (absolute steering) to {2 * spec.max_steering:g}, got {rate!r}"
+            )
+        if rate and not continuous:
+            raise GymlabError("steering_rate applies to continuous steering: pass continuous=True as well")
+        return float(rate)
 
     @staticmethod
     def _action_table(actions, spec: CarSpec) -> list[tuple[float, float]]:
@@ -290,19 +311,24 @@ class TrackRacerEnv(gym.Env):
         if self.continuous:
             steer = min(max(float(action[0]), -1.0), 1.0)
             throttle = min(max(float(action[1]), -1.0), 1.0)
-            return steer * self._max_steering, self._min_speed + 0.5 * (throttle + 1.0) * (
-                self._max_speed - self._min_speed
-            )
+            speed = self._min_speed + 0.5 * (throttle + 1.0) * (self._max_speed - self._min_speed)
+            if self.steering_rate:  # a change of the wheels' angle, within the lock
+                limit = self._max_steering
+                return min(max(self.car.steering + steer * self.steering_rate, -limit), limit), speed
+            return steer * self._max_steering, speed
         return self.actions[int(action)]
 
     def action_for(self, steering: float, speed: float) -> Any:
         """The action closest to the command (steering degrees, speed m/s): the inverse of :meth:`command`.
 
-        Continuous: the exact command, scaled to [−1, 1]. Discrete: the nearest steering, and
+        Continuous: the exact command, scaled to [−1, 1] (with ``steering_rate``: the change from
+        the wheels' angle, as far as one step allows). Discrete: the nearest steering, and
         among those actions the fastest speed not above ``speed`` (else the slowest).
         """
         if self.continuous:
-            steer = min(max(steering / self._max_steering, -1.0), 1.0)
+            scale = self.steering_rate or self._max_steering
+            steer = (steering - (self.car.steering if self.steering_rate else 0.0)) / scale
+            steer = min(max(steer, -1.0), 1.0)
             throttle = (speed - self._min_speed) / (self._max_speed - self._min_speed) * 2 - 1
             return np.array([steer, min(max(throttle, -1.0), 1.0)], dtype=np.float32)
         best_steer = min((abs(s - steering), s) for s, _ in self.actions)[1]

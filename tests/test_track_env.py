@@ -41,7 +41,9 @@ PARAM_TYPES = {
 }
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"continuous": True}, {"actions": "racing"}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"continuous": True}, {"actions": "racing"}, {"continuous": True, "steering_rate": 10.0}]
+)
 def test_both_env_checkers_pass(kwargs):
     gym_check_env(TrackRacerEnv(**kwargs), skip_render_check=True)
     sb3_check_env(TrackRacerEnv(**kwargs), warn=True)
@@ -70,6 +72,32 @@ def test_continuous_actions_scale_to_car_limits():
     env = TrackRacerEnv(continuous=True)
     assert env.command(np.array([-1.0, -1.0])) == pytest.approx((-30.0, 0.1))
     assert env.command(np.array([1.0, 1.0])) == pytest.approx((30.0, 4.0))
+
+
+def test_steering_rate_turns_the_wheels_by_at_most_rate_per_step():
+    env = TrackRacerEnv(continuous=True, steering_rate=10.0)
+    env.reset(seed=0, options={"start": "line"})
+    seen = []
+    for push in (1.0, 1.0, 0.5, 1.0, 1.0, -1.0):
+        env.step(np.array([push, 1.0], dtype=np.float32))
+        seen.append(env.car.steering)
+    assert seen == pytest.approx([10.0, 20.0, 25.0, 30.0, 30.0, 20.0])  # clipped at the 30° lock
+    assert env.command(env.action_for(14.0, 2.0)) == pytest.approx((14.0, 2.0))  # wheels at 20°
+    assert env.command(env.action_for(2.0, 2.0)) == pytest.approx((10.0, 2.0))  # as far as one step allows
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"steering_rate": 10.0}, "pass continuous=True"),
+        ({"continuous": True, "steering_rate": -1.0}, "steering_rate must be degrees per step"),
+        ({"continuous": True, "steering_rate": 90.0}, "steering_rate must be degrees per step"),
+        ({"continuous": True, "steering_rate": "fast"}, "steering_rate must be degrees per step"),
+    ],
+)
+def test_bad_steering_rate_is_one_clear_error(kwargs, message):
+    with pytest.raises(GymlabError, match=message):
+        TrackRacerEnv(**kwargs)
 
 
 def test_every_param_present_with_deepracer_type_and_range():
