@@ -56,6 +56,7 @@ __all__ = [
 NET_ARCH = {"tiny": [32], "small": [64, 64], "medium": [256, 256], "big": [400, 300]}  # rl-zoo3's sizes
 ACTIVATIONS = {"tanh": "nn.Tanh", "relu": "nn.ReLU", "elu": "nn.ELU", "leaky_relu": "nn.LeakyReLU"}
 # constructor arguments that are not hyperparameters to search
+LR_SCHEDULES = ("constant", "linear")  # lr_schedule: linear = rl-zoo3's lin_<learning_rate>, a decay to 0
 NOT_SEARCHED = ("self", "policy", "env", "verbose", "seed", "device", "_init_setup_model", "tensorboard_log")
 UNFINISHED_S = 1000.0  # a lap env's trial with an unfinished evaluation lap: this + the % it missed
 PRUNE_AFTER = 2  # finished trials before the median pruner may stop one
@@ -64,15 +65,16 @@ JOURNAL_FILE = "study.journal"  # the default study storage, in the tune folder
 
 def search_params(algo: str, env: str) -> tuple[str, ...]:
     """The names a search space for ``algo`` may use: an SB3 algorithm's constructor arguments
-    (rl-zoo3's names) plus ``net_arch`` and ``activation_fn`` (→ ``policy_kwargs``); an env
-    learner's own settings (``q_learning``: alpha, gamma, epsilon)."""
+    (rl-zoo3's names) plus ``net_arch`` and ``activation_fn`` (→ ``policy_kwargs``) and
+    ``lr_schedule`` (constant or linear decay of ``learning_rate``); an env learner's own
+    settings (``q_learning``: alpha, gamma, epsilon)."""
     if not is_algorithm(algo):
         return profile_for(env_id(env)).recipe(algo).params
     from gymlab.agents.rl import algorithm
 
     arguments = inspect.signature(algorithm(algo).cls.__init__).parameters
     names = [name for name in arguments if name not in NOT_SEARCHED and name != "policy_kwargs"]
-    return (*names, "net_arch", "activation_fn")
+    return (*names, "net_arch", "activation_fn", "lr_schedule")
 
 
 def load_space(algo: str, env: str, path: str | Path | None = None) -> dict[str, dict[str, Any]]:
@@ -96,15 +98,17 @@ def load_space(algo: str, env: str, path: str | Path | None = None) -> dict[str,
             raise GymlabError(
                 f"search parameter {name!r} in {path} needs {{low, high}} or {{choices: [...]}}"
             )
-        names = {"net_arch": NET_ARCH, "activation_fn": ACTIVATIONS}.get(name)
+        names = {"net_arch": NET_ARCH, "activation_fn": ACTIVATIONS, "lr_schedule": LR_SCHEDULES}.get(name)
         if names is not None and not set(entry.get("choices", [None])) <= set(names):
             raise GymlabError(f"search parameter {name!r} in {path} takes choices among: {', '.join(names)}")
+    if "lr_schedule" in space and "learning_rate" not in space:
+        raise GymlabError(f"lr_schedule in {path} schedules learning_rate: search learning_rate too")
     return space
 
 
 def suggest(trial, space: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """One trial's settings from ``space``, as --set would give them (net_arch, activation_fn →
-    policy_kwargs)."""
+    policy_kwargs; lr_schedule linear → ``learning_rate: lin_<x>``)."""
     settings: dict[str, Any] = {}
     for name, entry in space.items():
         if "choices" in entry:
@@ -121,6 +125,8 @@ def suggest(trial, space: dict[str, dict[str, Any]]) -> dict[str, Any]:
             settings.setdefault("policy_kwargs", {})["activation_fn"] = ACTIVATIONS[value]
         else:
             settings[name] = value
+    if settings.pop("lr_schedule", "constant") == "linear":
+        settings["learning_rate"] = f"lin_{settings['learning_rate']}"
     return settings
 
 

@@ -108,6 +108,30 @@ def test_q_learning_takes_its_settings_and_refuses_others():
         resolve(RunSpec(env="coins", agent="q_learning", hyperparams={"lr": 0.5}))
 
 
+def test_an_lr_schedule_needs_a_known_choice_and_the_learning_rate(cli, tmp_path):
+    space = tmp_path / "space.yml"
+    space.write_text("learning_rate: {low: 1.0e-4, high: 1.0e-3}\nlr_schedule: {choices: [cosine]}\n")
+    result = cli("tune", "coins", "--algo", "ppo", "--trials", "1", "--space", space, "--out", tmp_path / "t")
+    assert_one_line_error(result, "'lr_schedule'", "constant, linear")
+    space.write_text("lr_schedule: {choices: [linear]}\n")
+    result = cli("tune", "coins", "--algo", "ppo", "--trials", "1", "--space", space, "--out", tmp_path / "u")
+    assert_one_line_error(result, "lr_schedule", "search learning_rate too")
+
+
+def test_lr_schedule_linear_becomes_rl_zoos_lin_learning_rate():
+    import optuna
+
+    from gymlab.experiments.tune import suggest
+
+    space = {
+        "learning_rate": {"low": 1e-4, "high": 1e-3, "log": True},
+        "lr_schedule": {"choices": ["constant", "linear"]},
+    }
+    linear = suggest(optuna.trial.FixedTrial({"learning_rate": 5e-4, "lr_schedule": "linear"}), space)
+    constant = suggest(optuna.trial.FixedTrial({"learning_rate": 5e-4, "lr_schedule": "constant"}), space)
+    assert linear == {"learning_rate": "lin_0.0005"} and constant == {"learning_rate": 5e-4}
+
+
 def test_a_net_arch_outside_rl_zoos_sizes_is_one_line(cli, tmp_path):
     space = tmp_path / "space.yml"
     space.write_text("net_arch: {choices: [small, huge]}\n")
@@ -136,8 +160,13 @@ def test_each_shipped_search_space_loads_and_samples_valid_settings(algo, env):
         settings = suggest(study.ask(), space)
         config = resolve(RunSpec(env=env, agent=algo, hyperparams=settings))
         kwargs = model_kwargs(algorithm(algo), config["hyperparams"])
-        assert kwargs["learning_rate"] == settings["learning_rate"]
-        seen.add(settings["learning_rate"])
+        rate = settings["learning_rate"]
+        if isinstance(rate, str):  # lr_schedule linear: lin_<x>, a decay from x (progress 1) to 0
+            assert rate.startswith("lin_") and kwargs["learning_rate"](1.0) == pytest.approx(float(rate[4:]))
+            assert kwargs["learning_rate"](0.0) == 0.0
+        else:
+            assert kwargs["learning_rate"] == rate
+        seen.add(rate)
     assert len(seen) == 10  # it samples, not a fixed point
 
 
