@@ -24,7 +24,7 @@ the tune's wall time is taken from the study itself, first trial's start to last
 ``--timeout`` starts no new trial after that many seconds.
 
 Run: ``.venv/bin/python benchmarks/bench_tune.py [--trials 20] [--workers 2] [--executor ray]
-[--tune-steps N] [--timeout S] [--check-workers N] [--out runs/bench-tune]`` (about 35 minutes on
+[--tune-steps N] [--timeout S] [--check-workers N] [--out runs/bench-tune]`` (about 15–30 minutes on
 2 quiet cores: the tune, then six 4e5-step check runs).
 """
 
