@@ -310,14 +310,12 @@ class RacelineTracker(Agent):
         candidates.append(PurePursuit())
         best = (math.inf, candidates[-1])
         for candidate in candidates:
-            self._path, self._fallback, self._car = candidate, candidate, Car(spec)
-            if isinstance(candidate, PurePursuit):
-                self._path = None
-                candidate.reset(rehearsal)
-            else:
-                self._fallback = None
+            self._use(candidate)
+            self._car = Car(spec)
             observation, info = rehearsal.reset(options={"start": "line"})
-            if self._fallback is None:
+            if self._fallback is not None:
+                self._fallback.reset(rehearsal)
+            else:
                 self._path.index = 0
             for _ in range(rehearsal.max_steps):
                 observation, _, terminated, truncated, info = rehearsal.step(self.act(observation, rehearsal))
@@ -330,9 +328,14 @@ class RacelineTracker(Agent):
             ):
                 best = (info["lap_time"], candidate)
         rehearsal.close()
-        chosen = best[1]
-        self._fallback = chosen if isinstance(chosen, PurePursuit) else None
-        self._path = None if self._fallback else chosen
+        self._use(best[1])
+
+    def _use(self, candidate) -> None:
+        """Drive by ``candidate``: a planned path to track, or pure pursuit to fall back on."""
+        if isinstance(candidate, PurePursuit):
+            self._path, self._fallback = None, candidate
+        else:
+            self._path, self._fallback = candidate, None
 
     def _nearest_node(self, car) -> int:
         path = self._path

@@ -326,8 +326,10 @@ class TrackRacerEnv(gym.Env):
         among those actions the fastest speed not above ``speed`` (else the slowest).
         """
         if self.continuous:
-            scale = self.steering_rate or self._max_steering
-            steer = (steering - (self.car.steering if self.steering_rate else 0.0)) / scale
+            if self.steering_rate:  # a change of the wheels' angle
+                steer = (steering - self.car.steering) / self.steering_rate
+            else:
+                steer = steering / self._max_steering
             steer = min(max(steer, -1.0), 1.0)
             throttle = (speed - self._min_speed) / (self._max_speed - self._min_speed) * 2 - 1
             return np.array([steer, min(max(throttle, -1.0), 1.0)], dtype=np.float32)

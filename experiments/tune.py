@@ -55,8 +55,8 @@ __all__ = [
 
 NET_ARCH = {"tiny": [32], "small": [64, 64], "medium": [256, 256], "big": [400, 300]}  # rl-zoo3's sizes
 ACTIVATIONS = {"tanh": "nn.Tanh", "relu": "nn.ReLU", "elu": "nn.ELU", "leaky_relu": "nn.LeakyReLU"}
-# constructor arguments that are not hyperparameters to search
 LR_SCHEDULES = ("constant", "linear")  # lr_schedule: linear = rl-zoo3's lin_<learning_rate>, a decay to 0
+# constructor arguments that are not hyperparameters to search
 NOT_SEARCHED = ("self", "policy", "env", "verbose", "seed", "device", "_init_setup_model", "tensorboard_log")
 UNFINISHED_S = 1000.0  # a lap env's trial with an unfinished evaluation lap: this + the % it missed
 PRUNE_AFTER = 2  # finished trials before the median pruner may stop one
