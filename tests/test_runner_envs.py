@@ -88,6 +88,20 @@ def test_compare_tsp_reduced_suite(cli, tmp_path):
         (("train", "coins", "--algo", "sac"), "sac needs a Box action space"),
         (("train", "coins", "--algo", "ppo", "--reward", "progress"), "has a fixed reward"),
         (("train", "tsp", "--algo", "ppo", "--env-arg", "n_cities=1"), "n_cities must be at least 2"),
+        (("train", "track", "--algo", "ppo", "--env-arg", "steering_rate=10"), "pass continuous=True"),
+        (
+            (
+                "train",
+                "track",
+                "--algo",
+                "ppo",
+                "--env-arg",
+                "continuous=true",
+                "--env-arg",
+                "steering_rate=-5",
+            ),
+            "steering_rate must be degrees per step",
+        ),
     ],
 )
 def test_bad_input_on_gymlab_envs(cli, args, message):
