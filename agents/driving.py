@@ -176,7 +176,9 @@ class PurePursuit(Agent):
     def tune(cls, env) -> tuple[float, float]:
         """(lookahead, grip_margin) giving the fastest clean lap of ``env``'s track, cached."""
         spec = env.car.spec
-        key = (env.track.name, round(env.track.length, 6), tuple(env.actions), env.continuous, spec)
+        steering = {"continuous": env.continuous, "steering_rate": env.steering_rate,
+                    "grip_steering": env.grip_steering}  # what an action means  # fmt: skip
+        key = (env.track.name, round(env.track.length, 6), tuple(env.actions), *steering.values(), spec)
         if key in cls._tuned:
             return cls._tuned[key]
         from gymlab.envs.track_racer import TrackRacerEnv
@@ -185,8 +187,8 @@ class PurePursuit(Agent):
             track=env.track,
             reward="follow_center_line",
             actions=env.actions,
-            continuous=env.continuous,
             car=spec,
+            **steering,
         )
         best = (math.inf, cls.LOOKAHEADS[0], cls.GRIP_MARGINS[-1])
         for lookahead in cls.LOOKAHEADS:

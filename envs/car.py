@@ -79,6 +79,25 @@ class Car:
         self.speed, self.steering = float(speed), float(steering)
         self.understeer = False
 
+    def _asked_accel(self, target_speed: float) -> float:
+        """Speed change (m/s²) a command to ``target_speed`` asks, within the accel/brake caps."""
+        v0, dt = self.speed, self._dt
+        if target_speed > v0:
+            return min(self._accel, (target_speed - v0) / dt)
+        return -min(self._brake, (v0 - target_speed) / dt)
+
+    def grip_curvature(self, target_speed: float) -> float:
+        """Sharpest curvature (1/m) the tyres hold this step under a command to ``target_speed``.
+
+        grip / v², v the step's mean speed under the asked speed change (as :meth:`step`
+        judges the lateral demand), within the steering lock; a hair inside the grip, so a
+        round trip through steering degrees never tips it into understeer.
+        """
+        v = self.speed + 0.5 * self._asked_accel(target_speed) * self._dt
+        if v * v * self.spec.max_curvature <= self._grip:
+            return self.spec.max_curvature
+        return (1.0 - 1e-9) * self._grip / (v * v)
+
     def step(self, steering: float, target_speed: float) -> float:
         """Drive 1/15 s with the wheels at ``steering`` degrees toward ``target_speed``.
 
@@ -88,10 +107,7 @@ class Car:
         speed in proportion to the excess. Returns the distance travelled (m).
         """
         v0, dt, grip = self.speed, self._dt, self._grip
-        if target_speed > v0:
-            a = min(self._accel, (target_speed - v0) / dt)
-        else:
-            a = -min(self._brake, (v0 - target_speed) / dt)
+        a = self._asked_accel(target_speed)
         curvature = math.tan(math.radians(steering)) / self.spec.wheelbase
         v = v0 + 0.5 * a * dt
         lateral = v * v * abs(curvature)

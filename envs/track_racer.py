@@ -59,6 +59,12 @@ class TrackRacerEnv(gym.Env):
       of the wheels' angle, −1..1 → −R..+R degrees this step (clipped to ±30°), as a servo
       that slews at R degrees per step; the speed component is unchanged. A learner then
       cannot bang the wheel from lock to lock, which scrubs speed in every corner.
+    * ``continuous=True, grip_steering=True``: the steering component is a *fraction of the
+      sharpest turn the tyres hold* at this step's speed (``Car.grip_curvature``): −1..1 →
+      the right..left grip limit, within the lock — a driver aid like stability control.
+      With absolute steering only ±3° of the ±30° range is usable at 4 m/s, so a learner's
+      exploration scrubs speed on every straight; here every action is a turn the tyres hold,
+      and the whole range stays useful at every speed.
 
     ## Observation Space
     ``Box(-2, 2, (29,), float32)``, built for fast learning (everything ~[−1, 1]):
@@ -109,7 +115,8 @@ class TrackRacerEnv(gym.Env):
     :class:`~gymlab.envs.tracks.Track`; default the re:Invent-2018-like ``reinvent``),
     ``reverse`` (drive the track the other way), ``reward`` (callable, built-in name or
     ``.py`` path), ``actions``, ``continuous``, ``steering_rate`` (degrees per step, continuous
-    actions only; default 0 = absolute steering), ``start``, ``max_steps`` (default 1500 =
+    actions only; default 0 = absolute steering), ``grip_steering`` (continuous actions only;
+    default False), ``start``, ``max_steps`` (default 1500 =
     100 s), ``car`` (:class:`~gymlab.envs.car.CarSpec`), ``render_mode`` (``"rgb_array"`` or
     ``"human"``), ``reward_timeout`` (seconds a reward call may take, default 1; ``None`` or 0:
     no limit). The reward function runs contained: an exception, ``sys.exit``, a raised
@@ -131,6 +138,7 @@ class TrackRacerEnv(gym.Env):
         actions: str | list[tuple[float, float]] = "deepracer",
         continuous: bool = False,
         steering_rate: float = 0.0,
+        grip_steering: bool = False,
         reverse: bool = False,
         start: str = "spread",
         max_steps: int = 1500,
@@ -138,7 +146,11 @@ class TrackRacerEnv(gym.Env):
         render_mode: str | None = None,
         reward_timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
-        for flag, value in (("continuous", continuous), ("reverse", reverse)):
+        for flag, value in (
+            ("continuous", continuous),
+            ("grip_steering", grip_steering),
+            ("reverse", reverse),
+        ):
             if not isinstance(value, bool | np.bool_):
                 raise GymlabError(f"{flag} must be true or false, got {value!r}")
         self.track = get_track(track, reverse=reverse)
@@ -149,6 +161,13 @@ class TrackRacerEnv(gym.Env):
         self.reward_function = GuardedReward(function, name, timeout=reward_timeout)
         self.continuous = bool(continuous)
         self.steering_rate = self._check_steering_rate(steering_rate, self.continuous, spec)
+        if grip_steering and not self.continuous:
+            raise GymlabError("grip_steering applies to continuous steering: pass continuous=True as well")
+        if grip_steering and self.steering_rate:
+            raise GymlabError(
+                "grip_steering and steering_rate are two meanings of the steering action: pass one of them"
+            )
+        self.grip_steering = bool(grip_steering)
         self.actions = self._action_table(actions, spec)
         if self.continuous:
             self.action_space = spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
@@ -184,6 +203,7 @@ class TrackRacerEnv(gym.Env):
             spec.min_speed,
         )
         self._dt = spec.dt
+        self._wheelbase = spec.wheelbase
         self._renderer = None
         self._reset_state()
 
@@ -315,6 +335,9 @@ class TrackRacerEnv(gym.Env):
             if self.steering_rate:  # a change of the wheels' angle, within the lock
                 limit = self._max_steering
                 return min(max(self.car.steering + steer * self.steering_rate, -limit), limit), speed
+            if self.grip_steering:  # a fraction of the sharpest turn the tyres hold
+                curvature = steer * self.car.grip_curvature(speed)
+                return math.degrees(math.atan(curvature * self._wheelbase)), speed
             return steer * self._max_steering, speed
         return self.actions[int(action)]
 
@@ -322,12 +345,16 @@ class TrackRacerEnv(gym.Env):
         """The action closest to the command (steering degrees, speed m/s): the inverse of :meth:`command`.
 
         Continuous: the exact command, scaled to [−1, 1] (with ``steering_rate``: the change from
-        the wheels' angle, as far as one step allows). Discrete: the nearest steering, and
+        the wheels' angle, as far as one step allows; with ``grip_steering``: the turn as a
+        fraction of the grip limit, at most the limit). Discrete: the nearest steering, and
         among those actions the fastest speed not above ``speed`` (else the slowest).
         """
         if self.continuous:
             if self.steering_rate:  # a change of the wheels' angle
                 steer = (steering - self.car.steering) / self.steering_rate
+            elif self.grip_steering:  # the turn as a fraction of the grip limit
+                curvature = math.tan(math.radians(steering)) / self._wheelbase
+                steer = curvature / self.car.grip_curvature(speed)
             else:
                 steer = steering / self._max_steering
             steer = min(max(steer, -1.0), 1.0)

@@ -158,7 +158,7 @@ def race(
     # A capped run stopped at its first step past the cap; only the update in flight ran on.
     within_cap = timer.capped or train_seconds <= time_cap
     ppo_time, pp_time = final["mean_lap_time"], baseline["mean_lap_time"]
-    margin = round(pp_time - ppo_time, 3) if ppo_time is not None else None
+    margin = round(pp_time - ppo_time, 3) if None not in (ppo_time, pp_time) else None
     return {
         "seed": seed,
         "steps": int(model.num_timesteps),

@@ -17,7 +17,12 @@ from gymlab.envs.track_racer import TrackRacerEnv  # noqa: E402
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "low", "high"), [({"continuous": True}, -2.0, 2.0), ({"actions": "racing"}, 0.0, 16.0)]
+    ("kwargs", "low", "high"),
+    [
+        ({"continuous": True}, -2.0, 2.0),
+        ({"continuous": True, "grip_steering": True}, -2.0, 2.0),  # the plan never asks past the grip
+        ({"actions": "racing"}, 0.0, 16.0),
+    ],
 )
 def test_tracker_laps_reinvent_cleanly_near_the_limit(kwargs, low, high):
     """Continuous: the planned step-by-step lap, −1.2 % (the env checks the band only at the

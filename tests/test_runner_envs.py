@@ -89,6 +89,7 @@ def test_compare_tsp_reduced_suite(cli, tmp_path):
         (("train", "coins", "--algo", "ppo", "--reward", "progress"), "has a fixed reward"),
         (("train", "tsp", "--algo", "ppo", "--env-arg", "n_cities=1"), "n_cities must be at least 2"),
         (("train", "track", "--algo", "ppo", "--env-arg", "steering_rate=10"), "pass continuous=True"),
+        (("train", "track", "--algo", "ppo", "--env-arg", "grip_steering=true"), "pass continuous=True"),
         (
             (
                 "train",

@@ -103,3 +103,11 @@ def test_a_line_using_the_width_is_faster_than_the_centre_line():
 
     lap = evaluate_trials(TrackRacerEnv(continuous=True), PurePursuit(), episodes=1)[0]["lap_time"]
     assert lap_limit("reinvent").steps_lap_time() < lap
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"continuous": True, "grip_steering": True}, {"continuous": True, "steering_rate": 10.0}]
+)
+def test_pure_pursuit_tunes_for_what_the_steering_action_means(kwargs):
+    # tuned on absolute steering, it ran off `reinvent` with grip steering (no scrub slows it)
+    assert_clean_laps(evaluate_trials(TrackRacerEnv(**kwargs), PurePursuit(), episodes=1))

@@ -42,7 +42,14 @@ PARAM_TYPES = {
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{}, {"continuous": True}, {"actions": "racing"}, {"continuous": True, "steering_rate": 10.0}]
+    "kwargs",
+    [
+        {},
+        {"continuous": True},
+        {"actions": "racing"},
+        {"continuous": True, "steering_rate": 10.0},
+        {"continuous": True, "grip_steering": True},
+    ],
 )
 def test_both_env_checkers_pass(kwargs):
     gym_check_env(TrackRacerEnv(**kwargs), skip_render_check=True)
@@ -86,9 +93,36 @@ def test_steering_rate_turns_the_wheels_by_at_most_rate_per_step():
     assert env.command(env.action_for(2.0, 2.0)) == pytest.approx((10.0, 2.0))  # as far as one step allows
 
 
+def test_grip_steering_turns_at_the_grip_limit_and_never_scrubs():
+    env = TrackRacerEnv(continuous=True, grip_steering=True)
+    spec = env.car.spec
+    env.reset(seed=0, options={"start": "line"})
+    steer, _ = env.command(np.array([1.0, -1.0]))
+    assert steer == pytest.approx(spec.max_steering)  # at rest the lock, not the grip, is the limit
+    for _ in range(40):  # flat out to 4 m/s
+        env.step(np.array([0.0, 1.0], dtype=np.float32))
+    v = env.car.speed
+    assert v == pytest.approx(spec.max_speed)
+    steer, _ = env.command(np.array([1.0, 1.0]))
+    curvature = math.tan(math.radians(steer)) / spec.wheelbase
+    assert v * v * curvature == pytest.approx(spec.grip)  # full left: exactly the grip, at ~3°, not 30°
+    assert 2.5 < steer < 3.5
+    assert env.command(np.array([-0.5, 1.0]))[0] == pytest.approx(
+        -math.degrees(math.atan(math.tan(math.radians(steer)) / 2))
+    )
+    env.car.step(*env.command(np.array([1.0, 1.0])))
+    # a full turn at the grip keeps its speed
+    assert not env.car.understeer and env.car.speed == pytest.approx(v)
+    assert env.command(env.action_for(1.5, 4.0)) == pytest.approx((1.5, 4.0))
+    assert env.command(env.action_for(20.0, 4.0))[0] == pytest.approx(steer)  # at most the grip limit
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
+        ({"grip_steering": True}, "pass continuous=True"),
+        ({"continuous": True, "grip_steering": True, "steering_rate": 10.0}, "pass one of them"),
+        ({"continuous": True, "grip_steering": "yes"}, "grip_steering must be true or false"),
         ({"steering_rate": 10.0}, "pass continuous=True"),
         ({"continuous": True, "steering_rate": -1.0}, "steering_rate must be degrees per step"),
         ({"continuous": True, "steering_rate": 90.0}, "steering_rate must be degrees per step"),
