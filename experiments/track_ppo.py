@@ -149,8 +149,10 @@ def race(
     def full(row):
         return row["laps"] == episodes
 
-    def beats(row):
-        return full(row) and row["mean_lap_time"] < baseline["mean_lap_time"]
+    def beats(row):  # every lap, faster than pure pursuit (or pure pursuit had no lap)
+        return full(row) and (
+            baseline["mean_lap_time"] is None or row["mean_lap_time"] < baseline["mean_lap_time"]
+        )
 
     def near_limit(row):
         return full(row) and row["above_limit_percent"] <= LIMIT_BAR
