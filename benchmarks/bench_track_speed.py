@@ -64,6 +64,7 @@ def main() -> int:
         "TrackRacer-v1 (default: deepracer actions)": {},
         "TrackRacer-v1 actions=racing": {"actions": "racing"},
         "TrackRacer-v1 continuous=True": {"continuous": True},
+        "TrackRacer-v1 continuous, grip_steering": {"continuous": True, "grip_steering": True},
         "TrackRacer-v1 reward=follow_center_line": {"reward": "follow_center_line"},
     }
     reward_file = Path(tempfile.mkdtemp()) / "my_reward.py"
