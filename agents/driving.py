@@ -166,7 +166,7 @@ class PurePursuit(Agent):
         alpha = math.atan2(dy, dx) - car.yaw  # target direction in the car's frame
         distance = max(math.hypot(dx, dy), 1e-6)
         curvature = 2 * math.sin(alpha) / distance
-        steering = math.degrees(math.atan(curvature * car.spec.wheelbase))
+        steering = car.spec.steering_for(curvature)
         steering = min(max(steering, -car.spec.max_steering), car.spec.max_steering)
         ahead = s + car.speed * car.spec.dt * 2  # the command acts over the next steps
         index = int(ahead % track.length / track.spacing) % track.n
@@ -358,7 +358,7 @@ class RacelineTracker(Agent):
         cap = max(spare, 0.3 * spec.grip) / (mean * mean)  # the friction circle's room for turning
         kappa = min(max(kappa, -cap), cap)
         if env.continuous:
-            steering = math.degrees(math.atan(kappa * spec.wheelbase))
+            steering = spec.steering_for(kappa)
             return env.action_for(min(max(steering, -spec.max_steering), spec.max_steering), speed)
         return self._closest_action(env, kappa, speed)
 

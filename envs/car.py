@@ -43,7 +43,15 @@ class CarSpec:
     @property
     def max_curvature(self) -> float:
         """Tightest curvature the steering allows (1/m): tan(max steering) / wheelbase."""
-        return math.tan(math.radians(self.max_steering)) / self.wheelbase
+        return self.curvature_for(self.max_steering)
+
+    def curvature_for(self, steering: float) -> float:
+        """Bicycle model: the curvature (1/m) of wheels at ``steering`` degrees, tan(δ) / wheelbase."""
+        return math.tan(math.radians(steering)) / self.wheelbase
+
+    def steering_for(self, curvature: float) -> float:
+        """Bicycle model, inverted: the steering (degrees) for ``curvature`` (1/m), atan(κ · wheelbase)."""
+        return math.degrees(math.atan(curvature * self.wheelbase))
 
 
 class Car:
@@ -108,7 +116,7 @@ class Car:
         """
         v0, dt, grip = self.speed, self._dt, self._grip
         a = self._asked_accel(target_speed)
-        curvature = math.tan(math.radians(steering)) / self.spec.wheelbase
+        curvature = self.spec.curvature_for(steering)
         v = v0 + 0.5 * a * dt
         lateral = v * v * abs(curvature)
         self.understeer = lateral > grip

@@ -203,7 +203,6 @@ class TrackRacerEnv(gym.Env):
             spec.min_speed,
         )
         self._dt = spec.dt
-        self._wheelbase = spec.wheelbase
         self._renderer = None
         self._reset_state()
 
@@ -336,8 +335,7 @@ class TrackRacerEnv(gym.Env):
                 limit = self._max_steering
                 return min(max(self.car.steering + steer * self.steering_rate, -limit), limit), speed
             if self.grip_steering:  # a fraction of the sharpest turn the tyres hold
-                curvature = steer * self.car.grip_curvature(speed)
-                return math.degrees(math.atan(curvature * self._wheelbase)), speed
+                return self.car.spec.steering_for(steer * self.car.grip_curvature(speed)), speed
             return steer * self._max_steering, speed
         return self.actions[int(action)]
 
@@ -353,8 +351,7 @@ class TrackRacerEnv(gym.Env):
             if self.steering_rate:  # a change of the wheels' angle
                 steer = (steering - self.car.steering) / self.steering_rate
             elif self.grip_steering:  # the turn as a fraction of the grip limit
-                curvature = math.tan(math.radians(steering)) / self._wheelbase
-                steer = curvature / self.car.grip_curvature(speed)
+                steer = self.car.spec.curvature_for(steering) / self.car.grip_curvature(speed)
             else:
                 steer = steering / self._max_steering
             steer = min(max(steer, -1.0), 1.0)

@@ -129,7 +129,7 @@ def test_grip_steering_turns_at_the_grip_limit_and_never_scrubs():
         ({"continuous": True, "steering_rate": "fast"}, "steering_rate must be degrees per step"),
     ],
 )
-def test_bad_steering_rate_is_one_clear_error(kwargs, message):
+def test_bad_steering_option_is_one_clear_error(kwargs, message):
     with pytest.raises(GymlabError, match=message):
         TrackRacerEnv(**kwargs)
 
