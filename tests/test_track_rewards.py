@@ -12,6 +12,7 @@ from gymlab.envs.rewards import (
     BUILTIN_REWARDS,
     GuardedReward,
     ProgressReward,
+    RacePace,
     TimedProgress,
     follow_center_line,
     heading,
@@ -77,6 +78,18 @@ def test_timed_progress_pays_only_for_progress_beyond_the_pace():
     assert reward(params(steps=1, progress=1.0, track_length=10.0)) == pytest.approx(0.0)
     assert reward(params(steps=2, progress=3.5, track_length=10.0)) == pytest.approx(1.5)
     assert reward(params(steps=3, progress=3.5, track_length=10.0)) == pytest.approx(-1.0)  # standing still
+
+
+def test_race_pace_pays_beyond_2_5_m_s_and_charges_leaving_the_track():
+    reward = RacePace()  # on a 10 m track a car at 2.5 m/s makes 5/3 % of a lap per step
+    pace = 100 * 2.5 / 15 / 10.0
+    assert reward(params(steps=1, progress=pace, track_length=10.0)) == pytest.approx(0.0)
+    assert reward(params(steps=2, progress=2 * pace + 1, track_length=10.0)) == pytest.approx(1.0)
+    off = params(steps=3, progress=2 * pace + 1, track_length=10.0, is_offtrack=True)
+    assert reward(off) == pytest.approx(-pace - 10.0)  # no progress, and the crash's 10 % of a lap
+    assert TimedProgress()(
+        params(steps=1, progress=0.0, track_length=10.0, is_offtrack=True)
+    ) == pytest.approx(-1.0)
 
 
 def test_timed_progress_lap_sums_to_100_minus_the_pace_per_step():
