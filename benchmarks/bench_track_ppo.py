@@ -101,7 +101,8 @@ def main() -> int:
     if args.workers == 1:
         results = [race(seed, **options) for seed in seeds]
     else:  # fresh interpreters (spawn): no torch state shared with this process
-        with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workers = min(args.workers, len(seeds))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(run_seed, seeds, [options] * len(seeds)))
     failures, speeds = 0, []
     for seed, result in zip(seeds, results, strict=True):
@@ -145,24 +146,33 @@ def run_seed(seed: int, options: dict) -> dict:
 
 
 def across_seeds(results: list[dict], time_cap: float) -> bool:
-    """Print the seeds' laps as mean ± sample std [95 % interval] n and the bar's verdict on them."""
+    """Print the seeds' laps as mean ± sample std [95 % interval] n and the bar's verdict on them.
+
+    The verdict is issue 11's bar read as "every seed 10/10 within the cap, the seeds' mean lap
+    ≤ 8 % above the limit"; the stricter readings (every seed ≤ 8 % on its own, the whole 95 %
+    interval under the bar) are printed beside it.
+    """
     limit = results[0]["limit"]
+    bar_seconds = limit * (1 + LIMIT_BAR / 100)
     laps = [result["ppo"]["mean_lap_time"] for result in results]
     every_seed = all(
-        result["ppo"]["laps"] == result["ppo"]["episodes"] and (result["capped"] or result["train_seconds"] <= time_cap)
-        for result in results
-    )  # fmt: skip
+        result["ppo"]["laps"] == result["ppo"]["episodes"] and result["within_cap"] for result in results
+    )
     print(f"\nPPO across {len(results)} seeds: lap (s) {format_spread(laps)}", end="")
     if not every_seed:
         print(f"\nFAIL: not every seed lapped 10/10 within {time_cap:.0f} s")
         return False
-    mean = spread(laps).mean
-    above = 100 * (mean / limit - 1)
+    summary = spread(laps)
+    above = 100 * (summary.mean / limit - 1)
     met = above <= LIMIT_BAR
-    print(f", {above:+.1f} % above the {limit:.3f} s limit")
+    print(f", {above:+.1f} % above the {limit:.3f} s limit (the bar: {bar_seconds:.3f} s)")
     print(
         f"{'PASS' if met else 'FAIL'}: every seed 10/10 laps within {time_cap:.0f} s; mean lap ≤ {LIMIT_BAR:g} % above the limit"
     )
+    alone = sum(result["passed"] for result in results)
+    wholly = summary.high is not None and summary.high <= bar_seconds
+    print(f"   stricter readings: {alone}/{len(results)} seeds ≤ {LIMIT_BAR:g} % on their own; "
+          f"the 95 % interval is {'wholly' if wholly else 'not wholly'} under the bar")  # fmt: skip
     return met
 
 

@@ -147,9 +147,11 @@ class TimedProgress(ProgressReward):
 
     A lap then sums to 100 − that pace's share per step, i.e. it pays for the lap *time* itself,
     so a learner with γ close to 1 (0.99) is pushed to go faster, not only by discounting.
-    A step slower than the pace earns less than nothing; the pace stays well below racing
+    A step slower than the pace earns less than nothing; here the pace stays well below racing
     speed so that driving on still beats ending the episode off track (a cost as large as a
-    step's progress at 4 m/s teaches the car to crash: measured, 0/10 laps).
+    step's progress at 4 m/s teaches the car to crash: measured, 0/10 laps). A subclass may
+    raise :attr:`PACE` and charge :attr:`OFF_TRACK_COST` on the step that leaves the track
+    (:class:`RacePace`); here that cost is 0.
     """
 
     __name__ = "timed_progress"

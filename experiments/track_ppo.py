@@ -177,5 +177,6 @@ def race(
         "pure_pursuit": baseline,
         "margin_seconds": margin,
         "margin_percent": round(100 * margin / pp_time, 2) if margin is not None else None,
+        "within_cap": bool(within_cap),
         "passed": bool(near_limit(final) and within_cap),
     }

@@ -72,7 +72,8 @@ def test_a_baseline_without_a_lap_leaves_no_margin_and_no_crash(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="issue 11's PPO bar is not met yet: 10/10 laps but +18.3 % above the limit (seed 0)"
+    reason="the shipped YAML (racing actions, progress) laps 10/10 but +15.8 % above the limit on seed 0; "
+    "the bar is reached only with continuous steering and race_pace (README, 'PPO against the limit')"
 )
 def test_ppo_laps_near_the_limit_within_five_minutes():
     result = race(seed=0)
