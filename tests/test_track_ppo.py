@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from gymlab.agents.rl import algorithm, model_kwargs
@@ -48,7 +52,7 @@ def test_tiny_budget_trains_and_is_timed_against_the_limit():
 
 def test_time_cap_stops_training_early():
     result = race(seed=0, steps=100_000, time_cap=0.0, eval_every=50_000, episodes=1)
-    assert result["capped"]
+    assert result["capped"] and result["within_cap"]  # stopped by the cap counts as within it
     assert result["steps"] < 100_000
     assert result["steps"] == 8  # the first step of the 8 envs, then the cap stops it
     assert result["ppo"]["laps"] == 0 and not result["passed"]  # 8 steps teach no lap
@@ -68,6 +72,26 @@ def test_a_baseline_without_a_lap_leaves_no_margin_and_no_crash(monkeypatch):
     assert result["pure_pursuit"]["mean_lap_time"] is None and result["ppo"]["mean_lap_time"] == 6.0
     assert result["margin_seconds"] is None and result["margin_percent"] is None
     assert result["first_faster"] == result["first_full"] == result["history"][0]  # a lap beats no lap
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--workers", "0"], "error: --workers must be at least 1"),
+        (["--set", "foo"], "error: --set takes key=value"),
+        (
+            ["--env-arg", "reward=nope", "--steps", "8", "--reference-steps", "0"],
+            "error: unknown reward 'nope'",
+        ),
+    ],
+)
+def test_bench_track_ppo_rejects_bad_input_in_one_line(arguments, message):
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_track_ppo.py"
+    completed = subprocess.run(
+        [sys.executable, str(bench), *arguments], capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1 and completed.stderr.startswith(message)
 
 
 @pytest.mark.slow
