@@ -243,10 +243,11 @@ class RacelineTracker(Agent):
 
     **Discrete actions** (``racing``, ``deepracer``, custom lists) cannot command the plan
     exactly, so they track a plan kept ``discrete_band`` m beyond the borders (not the legal
-    0.07 m: room to wobble) or 5 cm narrower, with a longer ``preview`` — or fall back to pure
-    pursuit, whichever laps fastest in a rehearsal on a private copy of the env: each step every action is simulated on a copy of the car and scored by how far
-    its turn and speed miss the wanted ones (overshooting the plan's speed costs 4× falling
-    short), so understeer and scrub are priced in.
+    0.07 m: room to wobble) or 5 cm narrower — or fall back to pure pursuit, whichever laps
+    fastest in a rehearsal on a private copy of the env: each step every action is simulated
+    on a copy of the car and scored by how far its turn and speed miss the wanted ones (speed
+    errors weighted by each of ``speed_weights`` in turn, overshooting the plan's speed 4×
+    falling short), so understeer and scrub are priced in.
     """
 
     name = "raceline"
@@ -254,13 +255,14 @@ class RacelineTracker(Agent):
     def __init__(
         self,
         preview: float = 0.8,
-        speed_weight: float = 0.15,
+        speed_weights: tuple[float, ...] = (0.15, 0.7),
         grip_margin: float = 0.97,
         discrete_band: float = 0.0,
     ) -> None:
         self.discrete_band = discrete_band
         self.preview = preview
-        self.speed_weight = speed_weight
+        self.speed_weights = tuple(speed_weights)
+        self.speed_weight = self.speed_weights[0]  # the one in use (the rehearsal picks it)
         self.grip_margin = grip_margin
         self._key: tuple | None = None
         self._fallback: PurePursuit | None = None
@@ -306,9 +308,10 @@ class RacelineTracker(Agent):
         candidates = []
         for band in (self.discrete_band, self.discrete_band - 0.05):
             try:
-                candidates.append(PlannedPath.from_step_lap(step_lap(track, spec, band), spec))
+                path = PlannedPath.from_step_lap(step_lap(track, spec, band), spec)
             except GymlabError:  # no lap in so narrow a band
                 break
+            candidates += [(path, weight) for weight in self.speed_weights]
         candidates.append(PurePursuit())
         best = (math.inf, candidates[-1])
         for candidate in candidates:
@@ -333,11 +336,11 @@ class RacelineTracker(Agent):
         self._use(best[1])
 
     def _use(self, candidate) -> None:
-        """Drive by ``candidate``: a planned path to track, or pure pursuit to fall back on."""
+        """Drive by ``candidate``: (a planned path to track, its speed weight), or pure pursuit to fall back on."""
         if isinstance(candidate, PurePursuit):
             self._path, self._fallback = None, candidate
         else:
-            self._path, self._fallback = candidate, None
+            (self._path, self.speed_weight), self._fallback = candidate, None
 
     def _nearest_node(self, car) -> int:
         path = self._path

@@ -33,7 +33,7 @@ from gymlab.experiments.plots.track import save_trace_gif
 from gymlab.experiments.results import provenance
 from gymlab.experiments.traces import TraceLog, TraceRecorder, read_trace
 
-TRACK = "gymlab/TrackRacer-v1"
+TRACK = "gymlab/TrackRacer-v2"
 KWARGS = {"track": "reinvent", "actions": "racing", "reward": "progress"}
 
 

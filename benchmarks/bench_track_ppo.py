@@ -1,7 +1,7 @@
 """PPO from scratch against the lap-time limit on TrackRacer: the 5-minute racing bar of issue 11.
 
 For each seed: train PPO from scratch with the tuned defaults (``experiments/config/ppo.yml``,
-``gymlab/TrackRacer-v1``: default ``reinvent`` track, ``racing`` actions, ``progress``
+``gymlab/TrackRacer-v2``: default ``reinvent`` track, ``racing`` actions, ``progress``
 reward), capped at 5 minutes of training wall time, evaluating 10 laps from the start line
 (deterministic policy) every 25k steps. Then time the trained policy, the raceline tracker
 (the classical champion) and pure pursuit over the same 10 evaluation trials (same env

@@ -28,7 +28,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v1
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v2
 from gymlab.envs.rewards import follow_center_line
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,22 +61,22 @@ def main() -> int:
     args = parser.parse_args()
 
     configurations = {
-        "TrackRacer-v1 (default: deepracer actions)": {},
-        "TrackRacer-v1 actions=racing": {"actions": "racing"},
-        "TrackRacer-v1 continuous=True": {"continuous": True},
-        "TrackRacer-v1 continuous, grip_steering": {"continuous": True, "grip_steering": True},
-        "TrackRacer-v1 reward=follow_center_line": {"reward": "follow_center_line"},
+        "TrackRacer-v2 (default: deepracer actions)": {},
+        "TrackRacer-v2 actions=racing": {"actions": "racing"},
+        "TrackRacer-v2 continuous=True": {"continuous": True},
+        "TrackRacer-v2 continuous, grip_steering": {"continuous": True, "grip_steering": True},
+        "TrackRacer-v2 reward=follow_center_line": {"reward": "follow_center_line"},
     }
     reward_file = Path(tempfile.mkdtemp()) / "my_reward.py"
     source = inspect.getsource(follow_center_line).replace("def follow_center_line", "def reward_function")
     reward_file.write_text(source)
-    configurations["TrackRacer-v1 reward=my_reward.py (a file)"] = {"reward": str(reward_file)}
+    configurations["TrackRacer-v2 reward=my_reward.py (a file)"] = {"reward": str(reward_file)}
     # Each timing of a configuration is paired with a CartPole timing just before it, and the
     # ratio is the median over the pairs: a shared machine's load changes within a run.
     cartpole, cartpole_actions = prepared("CartPole-v1", args.steps)
     rows, ratios, reference = [], [], 0.0
     for label, kwargs in configurations.items():
-        env, actions = prepared("gymlab/TrackRacer-v1", args.steps, **kwargs)
+        env, actions = prepared("gymlab/TrackRacer-v2", args.steps, **kwargs)
         pairs = []
         for repeat in range(args.repeats):
             base = steps_per_second(cartpole, cartpole_actions, args.steps, repeat)

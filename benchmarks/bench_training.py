@@ -30,8 +30,8 @@ CASES = [
     ("gymlab/CoinChange-v0", "ppo"),
     ("gymlab/CoinChange-v0", "dqn"),
     ("gymlab/TSP-v0", "maskable_ppo"),
-    ("gymlab/TrackRacer-v1", "ppo"),
-    ("gymlab/TrackRacer-v1", "sac"),
+    ("gymlab/TrackRacer-v2", "ppo"),
+    ("gymlab/TrackRacer-v2", "sac"),
 ]
 
 

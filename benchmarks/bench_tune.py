@@ -2,7 +2,7 @@
 settings it found against the shipped YAML's on held-out seeds.
 
 1. Tune: Optuna TPE + the median pruner (stopping trials during training) over
-   ``experiments/config/search/ppo.yml`` on ``gymlab/TrackRacer-v1``, each trial trained for
+   ``experiments/config/search/ppo.yml`` on ``gymlab/TrackRacer-v2``, each trial trained for
    ``--tune-steps`` (default 1e5, a quarter of the shipped 4e5: a low-fidelity search, as
    rl-zoo3's ``-optimize --n-timesteps`` — 20 trials of the full budget take ≈ 50 minutes on 2
    cores), trials on a process pool of 2 (or Ray), seed 0.
@@ -45,7 +45,7 @@ from gymlab.experiments.spec import RunSpec
 from gymlab.experiments.spread import format_spread, spread, verdict
 from gymlab.experiments.tune import objective, tune
 
-ENV = "gymlab/TrackRacer-v1"
+ENV = "gymlab/TrackRacer-v2"
 BAR_SECONDS = 20 * 60
 TUNE_STEPS = 100_000  # per trial: a quarter of the shipped 4e5 (multi-fidelity search, checked at 4e5)
 

@@ -11,16 +11,16 @@ from gymlab.envs.errors import GymlabError
 ENV_IDS = {
     "coins": "gymlab/CoinChange-v0",
     "tsp": "gymlab/TSP-v0",
-    "track": "gymlab/TrackRacer-v1",
+    "track": "gymlab/TrackRacer-v2",
 }
 
 _ENTRY_POINTS = {
     "gymlab/CoinChange-v0": "gymlab.envs.coin_change:CoinChangeEnv",
     "gymlab/TSP-v0": "gymlab.envs.tsp:TSPEnv",
-    "gymlab/TrackRacer-v1": "gymlab.envs.track_racer:TrackRacerEnv",
+    "gymlab/TrackRacer-v2": "gymlab.envs.track_racer:TrackRacerEnv",
 }
 
-# Preset ids: a base env whose defaults carry a setting, e.g. ``gymlab/TrackRacer-racing-v1`` is
+# Preset ids: a base env whose defaults carry a setting, e.g. ``gymlab/TrackRacer-racing-v2`` is
 # TrackRacer with ``actions="racing"``. Tools that build their evaluation env from the id alone
 # (rl-zoo3 passes the YAML's env_kwargs to the training env only) then train and evaluate on the
 # same action set. Keyed by short name, so a preset follows its base id's name and version.
@@ -33,7 +33,7 @@ PRESETS: dict[str, dict[str, dict]] = {
 
 
 def preset_id(base_id: str, preset: str) -> str:
-    """``gymlab/TrackRacer-v1`` + ``racing`` → ``gymlab/TrackRacer-racing-v1`` (same version)."""
+    """``gymlab/TrackRacer-v2`` + ``racing`` → ``gymlab/TrackRacer-racing-v2`` (same version)."""
     name, version = base_id.rsplit("-v", 1)
     return f"{name}-{preset}-v{version}"
 

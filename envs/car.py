@@ -9,9 +9,12 @@ curvature κ = tan(δ) / wheelbase. Three limits make racing a trade-off:
   cornering and speed change: √(a_lon² + a_lat²) ≤ grip with a_lat = v²κ. Hard cornering
   leaves less grip to brake or accelerate;
 * **understeer scrubs speed**: asking for more curvature than the grip allows (v²|κ| > grip)
-  saturates the tyres — the car follows the largest curvature the grip gives (grip / v²),
-  runs wide, cannot change speed on purpose, and loses ``scrub`` × (v²|κ| − grip) m/s² of
-  speed to the sliding tyres. Banging the wheel to full lock costs time.
+  saturates the tyres. A saturated tyre pushes with the whole grip, at right angles to its
+  wheel; steering α degrees past the angle the grip can hold (the *slip* beyond the grip)
+  tilts that push backwards by α, so the car corners with grip·cos α and is slowed by
+  grip·sin α — scrub in proportion to the excess for small α, and never more than the grip
+  in all (the circle holds while sliding too). The car runs wide, cannot change speed on
+  purpose, and more lock turns it *less*: banging the wheel to full lock costs time.
 
 Each :meth:`Car.step` advances 1/15 s (DeepRacer's control rate) along an exact arc.
 Scalar ``math`` keeps it fast: a step is a few dozen float operations.
@@ -37,7 +40,6 @@ class CarSpec:
     accel: float = 3.0  # m/s², largest speed gain per second
     brake: float = 4.0  # m/s², largest speed loss per second
     grip: float = 5.0  # m/s², radius of the friction circle (lateral and longitudinal combined)
-    scrub: float = 0.1  # m/s² of speed lost per m/s² of lateral demand beyond the grip
     dt: float = 1 / 15  # s, one control step
 
     @property
@@ -69,7 +71,6 @@ class Car:
         "_accel",
         "_brake",
         "_grip",
-        "_scrub",
     )
 
     def __init__(self, spec: CarSpec | None = None) -> None:
@@ -78,7 +79,6 @@ class Car:
         self._accel = self.spec.accel
         self._brake = self.spec.brake
         self._grip = self.spec.grip
-        self._scrub = self.spec.scrub
         self.place(0.0, 0.0, 0.0)
 
     def place(self, x: float, y: float, yaw: float, speed: float = 0.0, steering: float = 0.0) -> None:
@@ -111,8 +111,11 @@ class Car:
 
         The lateral demand v²|κ| is taken at the step's mean speed under the commanded speed
         change. Within the grip, the speed change is capped by the accel/brake limits and by
-        the grip the corner leaves, √(grip² − a_lat²). Beyond it (understeer) the car scrubs
-        speed in proportion to the excess. Returns the distance travelled (m).
+        the grip the corner leaves, √(grip² − a_lat²). Beyond it (understeer) the tyres slide:
+        with slip α = |steering| − the steering the grip holds, the car slows by grip·sin α.
+        Either way the car then corners with at most what the speed change leaves of the
+        grip, √(grip² − a²) (grip·cos α when sliding), at the step's actual mean speed, and
+        runs wide if the wheels ask for more. Returns the distance travelled (m).
         """
         v0, dt, grip = self.speed, self._dt, self._grip
         a = self._asked_accel(target_speed)
@@ -120,15 +123,17 @@ class Car:
         v = v0 + 0.5 * a * dt
         lateral = v * v * abs(curvature)
         self.understeer = lateral > grip
-        if self.understeer:  # tyres saturated sideways: no grip left to change speed on purpose
-            a = -self._scrub * (lateral - grip)
+        if self.understeer:  # saturated tyres: the whole grip, tilted back by the slip
+            slip = math.radians(abs(steering)) - math.atan(self.spec.wheelbase * grip / (v * v))
+            a = -grip * math.sin(slip)
         elif a != 0.0:  # friction circle: what the corner leaves for the speed change
             spare = math.sqrt(grip * grip - lateral * lateral)
             a = min(max(a, -spare), spare)
         v1 = max(v0 + a * dt, 0.0)
         v = 0.5 * (v0 + v1)  # mean speed over the step
-        if v * v * abs(curvature) > grip:  # follow the largest curvature the grip allows
-            curvature = math.copysign(grip / (v * v), curvature)
+        cornering = math.sqrt(max(grip * grip - a * a, 0.0))  # what the speed change leaves of the grip
+        if v * v * abs(curvature) > cornering:  # run wide on the largest curvature that grip gives
+            curvature = math.copysign(cornering / (v * v), curvature)
         distance = v * self._dt
         turn = curvature * distance
         yaw = self.yaw

@@ -41,8 +41,9 @@ class TrackRacerEnv(gym.Env):
     A 1/18-scale car (kinematic bicycle model, wheelbase 0.165 m, see :mod:`gymlab.envs.car`) is
     driven at 15 Hz on a closed track (:mod:`gymlab.envs.tracks`). Speed follows the command within
     3 m/s² of acceleration and 4 m/s² of braking; the tyres give at most 5 m/s² in any
-    direction (a friction circle shared by cornering and speed change), and a corner taken
-    too fast understeers: the car runs wide and scrubs speed in proportion to the excess.
+    direction (a friction circle shared by cornering and speed change, sliding or not), and a
+    corner taken too fast understeers: the sliding tyres' push tilts backwards by the steering
+    past the grip, so the car runs wide and scrubs speed.
     The fastest lap therefore brakes before corners and uses the track's width (a racing
     line) — the trade-off a reward function has to teach. Its limit, the minimum lap time of
     the car's physics, is :func:`gymlab.envs.raceline.lap_limit`.
@@ -124,6 +125,11 @@ class TrackRacerEnv(gym.Env):
     the function, and its ``print`` output goes to stderr.
 
     ## Version History
+    * v2: the friction circle holds while the tyres slide too. A saturated tyre pushes with the
+      grip at right angles to its wheel, so steering α past the grip corners with grip·cos α
+      and scrubs grip·sin α (v1 kept the full grip sideways and scrubbed
+      0.1 × the excess lateral demand on top, up to 1.4× the circle on full lock at 4 m/s, and
+      ``CarSpec.scrub`` is gone). Lap times of drivers that slide change.
     * v1: friction circle (cornering and braking/acceleration share the grip) and understeer
       that scrubs speed (``CarSpec.scrub``); v0's car could steer past the grip for free.
     * v0: initial release (lateral grip limit only).

@@ -5,7 +5,7 @@ Issue 11's bar: PPO from scratch, within 5 minutes of training on 2 CPU cores, c
 lap-time limit (:func:`gymlab.envs.raceline.lap_limit`, standing start, whole 1/15 s steps).
 The references, on the same track, action space and :func:`evaluate_trials`: the raceline
 tracker (the classical champion) and pure pursuit. The hyperparameters are the
-``gymlab/TrackRacer-v1`` entry of ``experiments/config/ppo.yml``.
+``gymlab/TrackRacer-v2`` entry of ``experiments/config/ppo.yml``.
 
 :func:`race` trains one seed and returns every number the benchmark prints; :class:`LapTimer`
 is the SB3 callback that evaluates every ``eval_every`` steps (so we learn the time to the
@@ -30,7 +30,7 @@ from gymlab.experiments.environments import make_env
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.training import use_one_torch_thread
 
-TRACK_ID = "gymlab/TrackRacer-v1"
+TRACK_ID = "gymlab/TrackRacer-v2"
 TIME_CAP = 300.0  # s of training wall time: the issue's 5 minutes
 LIMIT_BAR = 8.0  # % above the lap-time limit (issue 11)
 EVAL_EVERY = 25_000  # environment steps between lap evaluations
@@ -38,7 +38,7 @@ EPISODES = 10  # evaluation laps
 
 
 def ppo_settings() -> dict[str, Any]:
-    """The tuned TrackRacer settings: the ``gymlab/TrackRacer-v1`` entry of ``ppo.yml``."""
+    """The tuned TrackRacer settings: the ``gymlab/TrackRacer-v2`` entry of ``ppo.yml``."""
     return load_settings("ppo", TRACK_ID)
 
 

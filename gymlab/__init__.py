@@ -7,8 +7,8 @@ One import package. Its subpackages live in the repository's root folders:
     gymlab.experiments  experiments/  running, recording, comparing, showing; the ``gymlab`` CLI
 
 ``import gymlab`` registers ``gymlab/CoinChange-v0``, ``gymlab/TSP-v0`` and
-``gymlab/TrackRacer-v1``, so ``gymnasium.register_envs(gymlab)`` (a no-op that keeps linters
-quiet) works as with highway-env, and ``gymnasium.make("gymlab:gymlab/TrackRacer-v1")``
+``gymlab/TrackRacer-v2``, so ``gymnasium.register_envs(gymlab)`` (a no-op that keeps linters
+quiet) works as with highway-env, and ``gymnasium.make("gymlab:gymlab/TrackRacer-v2")``
 imports gymlab for you.
 """
 

@@ -31,13 +31,13 @@ def test_envs_lists_every_registered_env_with_spaces(cli):
     result = cli("envs", "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [row["id"] for row in rows] == ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v1"]
+    assert [row["id"] for row in rows] == ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v2"]
     for row in rows:
         assert row["action_space"].startswith("Discrete(")
         assert row["observation_space"].startswith("Box(")
         assert row["description"]
     table = cli("envs")
-    assert table.exit_code == 0 and "gymlab/TrackRacer-v1" in table.stdout
+    assert table.exit_code == 0 and "gymlab/TrackRacer-v2" in table.stdout
 
 
 def test_gymlab_error_from_any_command_is_one_line_exit_2(cli):

@@ -32,15 +32,15 @@ MODES = {
     "tsp random": ("gymlab/TSP-v0", {"n_cities": 6, "start_city": None}),
     "tsp fixed instance": ("gymlab/TSP-v0", {"instance": f"{DATA}/tsplib/gr17.tsp"}),
     "tsp open path": ("gymlab/TSP-v0", {"instance": f"{DATA}/corp_routes.csv", "closed": False}),
-    "track deepracer": ("gymlab/TrackRacer-v1", {"track": "oval"}),
-    "track racing": ("gymlab/TrackRacer-v1", {"actions": "racing"}),
-    "track custom list": ("gymlab/TrackRacer-v1", {"actions": [(-20.0, 1.0), (0.0, 2.0), (20.0, 1.0)]}),
-    "track continuous": ("gymlab/TrackRacer-v1", {"continuous": True}),
-    "track reversed": ("gymlab/TrackRacer-v1", {"track": "kidney", "reverse": True}),
-    "track npy route": ("gymlab/TrackRacer-v1", {"track": f"{DATA}/deepracer_tracks/reInvent2019_track.npy"}),
+    "track deepracer": ("gymlab/TrackRacer-v2", {"track": "oval"}),
+    "track racing": ("gymlab/TrackRacer-v2", {"actions": "racing"}),
+    "track custom list": ("gymlab/TrackRacer-v2", {"actions": [(-20.0, 1.0), (0.0, 2.0), (20.0, 1.0)]}),
+    "track continuous": ("gymlab/TrackRacer-v2", {"continuous": True}),
+    "track reversed": ("gymlab/TrackRacer-v2", {"track": "kidney", "reverse": True}),
+    "track npy route": ("gymlab/TrackRacer-v2", {"track": f"{DATA}/deepracer_tracks/reInvent2019_track.npy"}),
 }
 RANDOM_STEPS = 2000
-WINDOWED = {"gymlab/TrackRacer-v1"}  # envs whose "human" mode opens a matplotlib window
+WINDOWED = {"gymlab/TrackRacer-v2"}  # envs whose "human" mode opens a matplotlib window
 
 
 def headless() -> bool:
@@ -120,7 +120,7 @@ def test_random_steps_stay_in_the_observation_space_with_plain_types(mode):
 EXPECTED_FRAME = {"ansi": str, "rgb_array": np.ndarray, "human": type(None)}
 
 
-@pytest.mark.parametrize("env_id", ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v1"])
+@pytest.mark.parametrize("env_id", ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v2"])
 def test_every_render_mode_renders(env_id):
     render_modes = gym.make(env_id).unwrapped.metadata["render_modes"]
     assert render_modes

@@ -282,7 +282,7 @@ def test_every_shipped_yaml_entry_passes_the_schema():
 def test_env_arguments_are_typed_from_the_constructor():
     from gymlab.envs.arguments import coerce_env_kwargs
 
-    track = "gymlab/TrackRacer-v1"
+    track = "gymlab/TrackRacer-v2"
     assert coerce_env_kwargs(track, {"continuous": "true", "max_steps": 100.0}) == {
         "continuous": True,
         "max_steps": 100,

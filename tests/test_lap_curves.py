@@ -22,7 +22,7 @@ from gymlab.experiments.runner import RunSpec, resolve
 from gymlab.experiments.store import CurvePoint, load_curve, write_curve
 from gymlab.experiments.training import PeriodicEvaluation
 
-TRACK = "gymlab/TrackRacer-v1"
+TRACK = "gymlab/TrackRacer-v2"
 
 
 def test_the_track_renders_at_its_control_rate():

@@ -49,7 +49,7 @@ def test_the_wheel_installs_one_top_level_package_gymlab(wheel):
 def test_gymlab_registers_its_envs_and_make_imports_it():
     code = (
         "import gymnasium as gym\n"
-        "env = gym.make('gymlab:gymlab/TrackRacer-v1')\n"  # no import of gymlab before: the prefix does it
+        "env = gym.make('gymlab:gymlab/TrackRacer-v2')\n"  # no import of gymlab before: the prefix does it
         "import gymlab\n"
         "gym.register_envs(gymlab)\n"
         "print(type(env.unwrapped).__module__)"

@@ -6,7 +6,7 @@ import re
 
 from gymlab.experiments.report import table
 
-TRACK = "gymlab/TrackRacer-v1"
+TRACK = "gymlab/TrackRacer-v2"
 
 
 def track_group(agent: str, reward: str, seeds: int = 1, **metrics) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v1
+from gymlab import envs  # noqa: F401  registers gymlab/TrackRacer-v2
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.track_racer import ACTION_PRESETS, TrackRacerEnv
 
@@ -57,7 +57,7 @@ def test_both_env_checkers_pass(kwargs):
 
 
 def test_gymnasium_make_and_render_rgb_array():
-    env = gym.make("gymlab/TrackRacer-v1", track="oval", render_mode="rgb_array")
+    env = gym.make("gymlab/TrackRacer-v2", track="oval", render_mode="rgb_array")
     env.reset(seed=1)
     env.step(4)
     frame = env.render()
@@ -289,24 +289,44 @@ def test_grip_limit_makes_fast_cars_run_wide_and_scrub_speed():
     fast.step(30.0, 4.0)
     assert fast.understeer and not slow.understeer
     assert slow.yaw > fast.yaw
-    kappa = math.tan(math.radians(30)) / fast.spec.wheelbase
-    scrubbed = 4.0 - fast.spec.scrub * (16 * kappa - 5.0) / 15  # ∝ the excess lateral demand
+    spec = fast.spec
+    slip = math.radians(30.0) - math.atan(spec.wheelbase * spec.grip / 16)  # past the ~3° the grip holds
+    scrubbed = 4.0 - spec.grip * math.sin(slip) / 15  # the push tilts back by the slip
     assert fast.speed == pytest.approx(scrubbed)
     mean = 0.5 * (4.0 + fast.speed)
-    assert fast.yaw / (mean / 15) == pytest.approx(5.0 / mean**2, rel=1e-6)  # κ = grip / v²
+    cornering = fast.yaw / (mean / 15) * mean**2  # v²κ of the arc it drove
+    assert cornering == pytest.approx(spec.grip * math.cos(slip), rel=1e-6)
     assert slow.speed == 1.0  # within the grip nothing is lost
+
+
+@pytest.mark.parametrize("speed", [0.5, 1.5, 2.5, 3.2, 4.0])
+def test_friction_circle_holds_for_every_command_sliding_or_not(speed):
+    """√(a_lon² + a_lat²) ≤ grip whatever the wheel and the speed command (v1 broke it while sliding)."""
+    from gymlab.envs.car import Car
+
+    for steering in np.linspace(-30.0, 30.0, 25):
+        for command in (0.1, speed, 4.0):
+            car = Car()
+            car.place(0, 0, 0, speed=speed)
+            distance = car.step(float(steering), command)
+            mean = distance * 15
+            a_lon = (car.speed - speed) * 15
+            a_lat = mean * abs(car.yaw) * 15  # v · (turn rate)
+            assert math.hypot(a_lon, a_lat) <= car.spec.grip * (1 + 1e-9), (steering, command)
 
 
 def test_understeer_costs_more_the_harder_the_wheel_is_turned():
     from gymlab.envs.car import Car
 
-    speeds = []
+    speeds, turns = [], []
     for steering in (10.0, 20.0, 30.0):
         car = Car()
         car.place(0, 0, 0, speed=3.0)
         car.step(steering, 3.0)
         speeds.append(car.speed)
+        turns.append(car.yaw)
     assert speeds[0] > speeds[1] > speeds[2]
+    assert turns[0] > turns[1] > turns[2]  # past the grip, more lock turns the car less
 
 
 def test_friction_circle_shares_grip_between_cornering_and_braking():

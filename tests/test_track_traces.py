@@ -16,7 +16,7 @@ from gymlab.experiments.io import write_json
 from gymlab.experiments.results import provenance
 from gymlab.experiments.traces import COLUMNS, TRACE_FILE, TraceLog, TraceRecorder, read_trace
 
-TRACK = "gymlab/TrackRacer-v1"
+TRACK = "gymlab/TrackRacer-v2"
 
 
 class RandomDriver(Agent):
@@ -178,8 +178,8 @@ def test_analyze_cli_side_by_side_json(cli, tmp_path):
     for path in document["png"].values():
         assert Path(path).read_bytes()[:4] == b"\x89PNG"
     assert json.loads(Path(document["json"]).read_text())["runs"][1]["best_lap"]["time"] == pytest.approx(
-        7.4
-    )  # pure pursuit on v1
+        7.6
+    )  # pure pursuit's racing lap on v2
     text = cli("track", "analyze", first, "--out", tmp_path / "out2", "--no-line")
     assert text.exit_code == 0 and "best: eval episode 0, lap_complete" in text.stdout
 

@@ -174,7 +174,7 @@ def test_the_track_objective_is_the_lap_time_with_every_lap_finished():
     from gymlab.experiments.profiles import profile_for
     from gymlab.experiments.tune import UNFINISHED_S, objective
 
-    track = profile_for("gymlab/TrackRacer-v1")
+    track = profile_for("gymlab/TrackRacer-v2")
     assert objective(track, {"mean_lap_time": 6.4, "completion_rate": 1.0, "mean_progress": 100.0}) == 6.4
     # a fast lap among unfinished ones does not count as a lap time: it ranks after every finished set
     partly = objective(track, {"mean_lap_time": 5.0, "completion_rate": 0.5, "mean_progress": 60.0})

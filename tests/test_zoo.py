@@ -2,7 +2,7 @@
 
 rl-zoo3 passes the YAML's env_kwargs to its training env only; with the plain TrackRacer id its
 evaluation env had 10 actions while the model picked among 20 (IndexError at the first
-evaluation). The preset id gymlab/TrackRacer-racing-v1 carries the action set in its defaults.
+evaluation). The preset id gymlab/TrackRacer-racing-v2 carries the action set in its defaults.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def run_zoo(args: list[str]) -> subprocess.CompletedProcess:
 
 
 def test_presets_follow_their_base_id_and_carry_their_settings():
-    assert preset_id("gymlab/TrackRacer-v1", "racing") == "gymlab/TrackRacer-racing-v1"
-    assert preset_id("gymlab/TrackRacer-v1", "racing") == "gymlab/TrackRacer-racing-v1"
+    assert preset_id("gymlab/TrackRacer-v2", "racing") == "gymlab/TrackRacer-racing-v2"
+    assert preset_id("gymlab/TrackRacer-v2", "racing") == "gymlab/TrackRacer-racing-v2"
     for short, presets in PRESETS.items():
         for preset in presets:
             assert preset_id(ENV_IDS[short], preset) in preset_ids()
@@ -82,7 +82,7 @@ def test_readme_track_command_trains_and_evaluates(tmp_path):
     """Verbatim but for -n, --eval-freq and -f: 2,048 steps with an evaluation every 1,024."""
     args = next(a for a in readme_zoo_commands() if "TrackRacer" in " ".join(a) and "-optimize" not in a)
     run_zoo(shrink(args, n="2048", eval_freq="1024", eval_episodes="1", f=str(tmp_path)))
-    (log,) = list((tmp_path / "ppo").glob("gymlab-TrackRacer-racing-v1_*"))  # rl-zoo3's folder naming
+    (log,) = list((tmp_path / "ppo").glob("gymlab-TrackRacer-racing-v2_*"))  # rl-zoo3's folder naming
     evaluations = np.load(log / "evaluations.npz")
     assert len(evaluations["timesteps"]) >= 1 and evaluations["results"].shape[1] == 1
 
@@ -105,5 +105,5 @@ def test_readme_optimize_command_runs_its_trials(tmp_path):
     result = run_zoo([*small, "--eval-episodes", "1", "-params", "n_envs:1"])
     finished = re.findall(r"Number of finished trials:\s+(\d+)", result.stdout)
     assert finished and int(finished[-1]) == 2, result.stdout[-2000:]
-    (report,) = list((tmp_path / "ppo").glob("report_gymlab-TrackRacer-racing-v1_*.csv"))
+    (report,) = list((tmp_path / "ppo").glob("report_gymlab-TrackRacer-racing-v2_*.csv"))
     assert report.read_text().count("COMPLETE") == 2

@@ -184,7 +184,7 @@ def generic_profile(env_id: str) -> EnvProfile:
 
 def profile_for(env_id: str) -> EnvProfile:
     """The profile of a full env id: its own, its base env's for a preset id
-    (``gymlab/TrackRacer-racing-v1``), else a generic one (an env gymlab does not know)."""
+    (``gymlab/TrackRacer-racing-v2``), else a generic one (an env gymlab does not know)."""
     if env_id in _PROFILES:
         return _PROFILES[env_id]
     for profile in _PROFILES.values():
