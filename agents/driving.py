@@ -277,7 +277,7 @@ class RacelineTracker(Agent):
         standing = env.arc_length < 1e-6 and env.car.speed == 0.0 and abs(env.lateral_offset) < 1e-6
         key = (id(track), spec, standing, env.continuous, tuple(env.actions))
         if key != self._key:
-            self._fallback = None
+            self._fallback, self.speed_weight = None, self.speed_weights[0]  # until a rehearsal picks one
             if standing and env.continuous:
                 self._path = PlannedPath.from_step_lap(step_lap(track, spec, LEGAL_BAND), spec)
             elif standing:
@@ -295,9 +295,9 @@ class RacelineTracker(Agent):
     def _rehearse(self, track, spec, actions) -> None:
         """Discrete actions: test-drive each candidate on a private copy of the env, keep the fastest.
 
-        Candidates: the plan in ``discrete_band`` and 5 cm narrower, then pure pursuit (whose
-        speed profile is cautious enough for any track). The fastest clean lap wins, so the
-        champion is never slower than pure pursuit.
+        Candidates: the plan in ``discrete_band`` and 5 cm narrower, each tracked with every one
+        of ``speed_weights``, then pure pursuit (whose speed profile is cautious enough for any
+        track). The fastest clean lap wins, so the champion is never slower than pure pursuit.
         """
         from gymlab.agents.lap_plan import PlannedPath, step_lap
         from gymlab.envs.car import Car

@@ -113,6 +113,9 @@ class Car:
         change. Within the grip, the speed change is capped by the accel/brake limits and by
         the grip the corner leaves, √(grip² − a_lat²). Beyond it (understeer) the tyres slide:
         with slip α = |steering| − the steering the grip holds, the car slows by grip·sin α.
+        Whether it slides, and α, are judged at that commanded mean speed (so ``understeer``
+        means "the wheels asked more than the grip at the commanded speed", and the command
+        still nudges the scrub by a few hundredths of a m/s²).
         Either way the car then corners with at most what the speed change leaves of the
         grip, √(grip² − a²) (grip·cos α when sliding), at the step's actual mean speed, and
         runs wide if the wheels ask for more. Returns the distance travelled (m).

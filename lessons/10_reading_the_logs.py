@@ -8,8 +8,8 @@ every step near the centre line whatever the speed, so nothing in it asks the ca
 the action usage shows how often it picks the slowest action. We fix the reward (the same
 centre-line marker, times the squared speed, so that a faster lap earns more in total), go on
 training the same model from where it stopped (`gymlab train … --from RUN_DIR`, DeepRacer's
-"clone model"), and measure again: did the slow steps go, and did the lap get faster? Often
-not both at once — a clone inherits its habits, and a car that now drives faster can lose the
+"clone model"), and measure again: did the slow steps go, and did the lap get faster? Not
+always both at once — a clone inherits its habits, and a car that now drives faster can lose the
 time again where it scrubs speed in the bends (the speed map shows where).
 
 Watch for: the share of steps at the slowest speed before and after; the lap time; the action

@@ -35,6 +35,20 @@ def test_tracker_laps_reinvent_cleanly_near_the_limit(kwargs, low, high):
     assert low <= above_limit_percent(trial["lap_time"], limit) <= high
 
 
+def test_tracker_rehearses_its_speed_weights_and_forgets_the_choice_elsewhere():
+    """On v2 `racing` laps of oval, a heavier weight on speed errors is faster (5.40 s vs 6.00 s);
+    the weight the rehearsal picked does not leak into a drive from elsewhere on the track."""
+    env = TrackRacerEnv(track="oval", actions="racing")
+    light = evaluate_trials(env, RacelineTracker(speed_weights=(0.15,)), episodes=1)[0]
+    tracker = RacelineTracker(speed_weights=(0.15, 0.7))
+    both = evaluate_trials(env, tracker, episodes=1)[0]
+    assert light["status"] == both["status"] == "lap_complete"
+    assert both["lap_time"] < light["lap_time"] and tracker.speed_weight == 0.7
+    env.reset(seed=0, options={"start": 0.5})
+    tracker.reset(env)
+    assert tracker.speed_weight == 0.15
+
+
 def test_step_lap_replays_in_the_env_within_the_band_and_limits():
     """The discrete-time optimum: every step inside the friction circle, the steering lock and the band."""
     from gymlab.agents.lap_plan import GRIP_SHARE, step_lap
