@@ -253,6 +253,72 @@ def step_lap(
     return plan
 
 
+@dataclass
+class ActionLap:
+    """A lap of a discrete action set found by :func:`action_lap`: the action index of each step."""
+
+    track: str
+    actions: list[int]
+    steps: int
+    lap_time: float
+    beam: int
+    search_cpu_s: float
+
+
+def action_lap(
+    track: str | Track = "reinvent",
+    actions="racing",
+    car: CarSpec | None = None,
+    beam: int = 3000,
+    cell: tuple[float, float, float] = (0.03, 0.1, 0.05),
+) -> ActionLap:
+    """The fastest lap found for a discrete action set from the start line: beam search in the env itself.
+
+    Step by step, every kept state tries every action (:meth:`TrackRacerEnv.drive`: the env's
+    own dynamics and episode rules); states whose episode ends other than by a lap are dropped;
+    the rest are merged into cells of (lateral offset, speed, heading error), ``cell`` giving
+    their sizes in m, m/s and rad, keeping the one furthest along the track; the ``beam``
+    furthest cells go on. The first step at which a state completes the lap is the lap. A
+    search, not a proof: a wider beam may find a faster lap. Cost ≈ beam × actions × steps
+    env steps (a few µs each).
+    """
+    from gymlab.envs.track_racer import TrackRacerEnv
+
+    if int(beam) < 1:
+        raise GymlabError(f"beam must be at least 1 state kept per step, got {beam}")
+    began = time.process_time()
+    env = TrackRacerEnv(track=track, actions=actions, car=car or CarSpec(), reward="progress")
+    env.reset(options={"start": "line"})
+    size_offset, size_speed, size_heading = cell
+    kept = [(env.clone_state(), ())]
+    for step in range(1, env.max_steps + 1):
+        cells: dict[tuple[int, int, int], tuple[float, tuple, tuple]] = {}
+        for state, history in kept:
+            for action in range(env.action_space.n):
+                env.restore_state(state)
+                status = env.drive(action)
+                if status == "lap_complete":
+                    return ActionLap(
+                        track=env.track.name, actions=[*history, action], steps=step,
+                        lap_time=step * env.car.spec.dt, beam=int(beam),
+                        search_cpu_s=time.process_time() - began,
+                    )  # fmt: skip
+                if status != "in_progress":
+                    continue
+                key = (
+                    round(env.lateral_offset / size_offset),
+                    round(env.car.speed / size_speed),
+                    round(env.heading_error / size_heading),
+                )
+                if key not in cells or cells[key][0] < env.progress:
+                    cells[key] = (env.progress, env.clone_state(), (*history, action))
+        if not cells:
+            break
+        furthest = sorted(cells.values(), key=lambda entry: -entry[0])[: int(beam)]
+        kept = [(state, history) for _, state, history in furthest]
+    raise GymlabError(f"no lap found on {env.track.name} with a beam of {beam}: widen the beam")
+
+
 class PlannedPath:
     """A path to track: nodes (x, y, heading, speed) joined by arcs of constant curvature.
 

@@ -533,6 +533,32 @@ class TrackRacerEnv(gym.Env):
             self._restore(snapshot)
             del self.trajectory[recorded:]
 
+    def clone_state(self) -> tuple:
+        """The whole episode state (car, place on the track, counters, status), for :meth:`restore_state`.
+
+        With :meth:`drive`, what a planner needs to search the env's own dynamics (as ALE's
+        ``cloneState``/``restoreState``): the env is deterministic, so a restored state drives on
+        exactly as before.
+        """
+        return self._snapshot(), len(self.trajectory)
+
+    def restore_state(self, state: tuple) -> None:
+        """Go back to a state from :meth:`clone_state` (the trajectory is cut back to it too)."""
+        snapshot, recorded = state
+        self._restore(snapshot)
+        del self.trajectory[recorded:]
+
+    def drive(self, action) -> str:
+        """One step of ``action`` under the episode's rules, without the reward or the observation.
+
+        Returns the status (``in_progress``, ``lap_complete``, ``off_track`` …; ``time_up`` after
+        ``max_steps``). Cheaper than :meth:`step`, for look-ahead search.
+        """
+        self._advance(*self.command(action))
+        if self._status == "in_progress" and self._steps >= self.max_steps:
+            self._status = "time_up"
+        return self._status
+
     def params_for(self, x, y, heading, speed, steering, progress, steps) -> dict[str, Any]:
         """DeepRacer params for a hand-placed car (heading in degrees; the reward checker uses it)."""
         self._reset_state()

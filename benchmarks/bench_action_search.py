@@ -1,0 +1,69 @@
+"""How fast can a discrete action set lap at all? Beam search in the env, against the tracker and the limit.
+
+The raceline tracker drives the `racing` actions 9–34 % above the lap-time limit (issue 11's bar
+is 2 %). Is that the tracker or the actions? :func:`gymlab.agents.lap_plan.action_lap` searches
+the action sequences themselves from the start line, in the env's own dynamics (a beam of
+states per step, merged by offset, speed and heading), and this script prints its lap beside
+the tracker's with the same actions (the reference, same run) and the continuous limit in whole
+steps. A search is not a proof: a wider beam may find a faster lap, so the script also prints
+the laps of the narrower beams it tried on the way.
+
+Run: ``.venv/bin/python benchmarks/bench_action_search.py [--tracks reinvent] [--beams 3000,15000]
+[--actions racing]``. A beam of 3,000 takes about a minute of CPU on `reinvent`, 15,000 about five.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gymlab.agents.driving import RacelineTracker, evaluate_trials
+from gymlab.agents.lap_plan import action_lap
+from gymlab.envs.errors import GymlabError
+from gymlab.envs.raceline import above_limit_percent, limits
+from gymlab.envs.track_racer import TrackRacerEnv
+from gymlab.experiments.lessons import one_line_errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", default="reinvent", help="comma-separated tracks (default: reinvent)")
+    parser.add_argument("--beams", default="3000", help="comma-separated beam widths, e.g. 3000,15000")
+    parser.add_argument("--actions", default="racing", help="a discrete action preset (default: racing)")
+    args = parser.parse_args()
+    try:
+        beams = [int(beam) for beam in args.beams.split(",")]
+    except ValueError:
+        raise GymlabError(f"--beams takes comma-separated whole numbers, got {args.beams!r}") from None
+    tracks = args.tracks.split(",")
+    for track in tracks:  # bad tracks or actions: one line before anything is printed
+        TrackRacerEnv(track=track, actions=args.actions).close()
+
+    print(f"`{args.actions}` actions; lap times in s; % above the standing limit in whole 1/15 s steps")
+    for track in tracks:
+        limit = limits(track)["standing_lap_steps_s"]
+        name = Path(track).stem if track.endswith(".npy") else track
+        tracker = evaluate_trials(
+            TrackRacerEnv(track=track, actions=args.actions), RacelineTracker(), episodes=1
+        )[0]
+        clean = tracker["status"] == "lap_complete" and tracker["off_track_count"] == 0
+        shown = f"{tracker['lap_time']:.3f} s ({above_limit_percent(tracker['lap_time'], limit):+.1f} %)"
+        print(
+            f"{name}: limit {limit:.3f} s; raceline tracker {shown if clean else tracker['status']} (reference)"
+        )
+        for beam in beams:
+            try:
+                found = action_lap(track, args.actions, beam=beam)
+            except GymlabError as error:
+                print(f"  beam {beam:>6,}: {error}")
+                continue
+            versus = f", {found.lap_time / tracker['lap_time']:.3f}× the tracker's lap" if clean else ""
+            print(f"  beam {beam:>6,}: {found.lap_time:.3f} s ({above_limit_percent(found.lap_time, limit):+.1f} %)"
+                  f"{versus}, {found.search_cpu_s:.0f} CPU s")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    with one_line_errors():
+        sys.exit(main())
