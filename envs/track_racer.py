@@ -525,34 +525,37 @@ class TrackRacerEnv(gym.Env):
 
         Simulates one step on a copy of the state (the one-step greedy agent uses it).
         """
-        snapshot, recorded = self._snapshot(), len(self.trajectory)
+        state = self.clone_state()
         try:
             self._advance(*self.command(action))
             return self.reward_function(self._params()), self._info()
         finally:
-            self._restore(snapshot)
-            del self.trajectory[recorded:]
+            self.restore_state(state)
 
     def clone_state(self) -> tuple:
-        """The whole episode state (car, place on the track, counters, status), for :meth:`restore_state`.
+        """The car's and the episode's state (pose, speed, place on the track, counters, status).
 
-        With :meth:`drive`, what a planner needs to search the env's own dynamics (as ALE's
-        ``cloneState``/``restoreState``): the env is deterministic, so a restored state drives on
-        exactly as before.
+        With :meth:`restore_state` and :meth:`drive`, what a planner needs to search the env's
+        own dynamics (as ALE's ``cloneState``/``restoreState``): the env is deterministic, so a
+        restored state drives on exactly as before. Not included: the reward function's own
+        memory (``progress`` remembers the last step's progress, so the first :meth:`step` after a
+        restore may pay 0) and the points of ``trajectory`` (it is only cut back to its length then,
+        right when you restore along one line of play).
         """
         return self._snapshot(), len(self.trajectory)
 
     def restore_state(self, state: tuple) -> None:
-        """Go back to a state from :meth:`clone_state` (the trajectory is cut back to it too)."""
+        """Go back to a state from :meth:`clone_state` (``trajectory`` is cut back to its length then)."""
         snapshot, recorded = state
         self._restore(snapshot)
         del self.trajectory[recorded:]
 
     def drive(self, action) -> str:
-        """One step of ``action`` under the episode's rules, without the reward or the observation.
+        """One step of ``action`` under the episode's rules, without the reward, the observation or rendering.
 
         Returns the status (``in_progress``, ``lap_complete``, ``off_track`` …; ``time_up`` after
-        ``max_steps``). Cheaper than :meth:`step`, for look-ahead search.
+        ``max_steps``), exactly as :meth:`step` would end the episode. About 3× cheaper than
+        :meth:`step`, for look-ahead search; the reward's memory does not advance.
         """
         self._advance(*self.command(action))
         if self._status == "in_progress" and self._steps >= self.max_steps:

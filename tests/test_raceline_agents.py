@@ -169,19 +169,18 @@ def test_drive_raceline_reports_percent_above_the_limit(cli):
 
 
 def test_action_lap_search_finds_a_lap_the_env_replays_and_beats_the_tracker_on_it():
-    """Beam search over a 5-action set on oval: the env drives its actions to the finish in exactly
-    its steps, never off track; here it is faster than the tracker with the same actions (9.53 s)."""
+    """Beam search over a 5-action set on oval: the env drives its actions to the finish on exactly
+    its last step, never off track; here it is faster than the tracker with the same actions (9.53 s)."""
     from gymlab.agents.lap_plan import action_lap
 
     actions = [(steering, 1.5) for steering in (-30.0, -15.0, 0.0, 15.0, 30.0)]
     found = action_lap("oval", actions=actions, beam=100)
-    assert found.steps == len(found.actions) and found.lap_time == pytest.approx(found.steps / 15)
     env = TrackRacerEnv(track="oval", actions=actions)
     env.reset(options={"start": "line"})
-    for action in found.actions:
-        info = env.step(action)[4]
-    assert info["status"] == "lap_complete" and info["off_track_count"] == 0
-    assert env.clone_state()[0][6] == found.steps  # the lap ends on the search's last step, not before
+    infos = [env.step(action)[4] for action in found.actions]
+    statuses = [info["status"] for info in infos]
+    assert statuses[:-1] == ["in_progress"] * (len(statuses) - 1) and statuses[-1] == "lap_complete"
+    assert infos[-1]["lap_time"] == pytest.approx(found.lap_time) and infos[-1]["off_track_count"] == 0
     tracker = evaluate_trials(TrackRacerEnv(track="oval", actions=actions), RacelineTracker(), episodes=1)[0]
     assert found.lap_time < tracker["lap_time"]
 
@@ -189,10 +188,23 @@ def test_action_lap_search_finds_a_lap_the_env_replays_and_beats_the_tracker_on_
 def test_action_lap_rejects_an_empty_beam_and_says_when_nothing_laps():
     from gymlab.agents.lap_plan import action_lap
 
-    with pytest.raises(GymlabError, match="beam must be at least 1"):
+    with pytest.raises(GymlabError, match="beam must be a whole number ≥ 1"):
         action_lap("oval", beam=0)
-    with pytest.raises(GymlabError, match="no lap found on oval with a beam of 2"):
+    with pytest.raises(GymlabError, match="cell takes three sizes > 0"):
+        action_lap("oval", cell=(0.03, 0.0, 0.05))
+    with pytest.raises(GymlabError, match="no lap found on oval with a beam of 2: widen the beam"):
         action_lap("oval", beam=2)
+    with pytest.raises(GymlabError, match="these actions cannot lap it"):
+        action_lap("oval", actions=[(0.0, 0.0)], beam=50)  # a car told to stand still
+
+
+def test_drive_ends_the_episode_as_step_does():
+    stepped, driven = TrackRacerEnv(track="oval", max_steps=3), TrackRacerEnv(track="oval", max_steps=3)
+    stepped.reset(options={"start": "line"})
+    driven.reset(options={"start": "line"})
+    step_statuses = [stepped.step(5)[4]["status"] for _ in range(3)]
+    assert step_statuses == [driven.drive(5) for _ in range(3)] == ["in_progress", "in_progress", "time_up"]
+    assert (stepped.car.x, stepped.car.y) == (driven.car.x, driven.car.y)
 
 
 def test_clone_and_restore_state_replay_exactly():
@@ -211,6 +223,7 @@ def test_clone_and_restore_state_replay_exactly():
     ("arguments", "message"),
     [
         (["--beams", "x"], "error: --beams takes comma-separated whole numbers"),
+        (["--beams", "0,3"], "error: --beams must be at least 1"),
         (["--actions", "nope"], "error: unknown action preset 'nope'"),
         (["--tracks", "nowhere"], "error: unknown track 'nowhere'"),
     ],
