@@ -6,11 +6,13 @@ from typing import Any
 
 import gymnasium as gym
 
+from gymlab.agents.driving import resolve_actions
 from gymlab.agents.features import wrapper_class
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.tracks import DEFAULT_TRACK
 from gymlab.experiments.profiles import profile_for, resolve_env_id
 
-__all__ = ["config_env", "env_id", "make_env", "short_name"]
+__all__ = ["actions_resolved", "config_env", "env_id", "make_env", "short_name"]
 
 
 def env_id(name: str) -> str:
@@ -25,9 +27,15 @@ def short_name(full_id: str) -> str:
 
 def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: str | None = None) -> gym.Env:
     """``gymnasium.make`` (then the YAML's ``env_wrapper``, if any), with a one-line error for
-    an argument the env does not take."""
+    an argument the env does not take.
+
+    ``actions="raceline:K"`` is expanded here (:func:`actions_resolved`): the env cannot
+    build those actions itself (an env never imports an agent), and a run's config keeps the
+    short name.
+    """
+    env_kwargs = actions_resolved(env_kwargs or {})
     try:
-        env = gym.make(full_id, **(env_kwargs or {}))
+        env = gym.make(full_id, **env_kwargs)
     except TypeError as error:
         raise GymlabError(
             f"{full_id} rejected its arguments {env_kwargs} ({error}); check --env-arg / env_kwargs"
@@ -37,6 +45,19 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: st
             f"cannot make {full_id!r}: {error}; is the package that registers it installed?"
         ) from None
     return wrapper_class(wrapper)(env) if wrapper else env
+
+
+def actions_resolved(env_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The env arguments with ``actions="raceline:K"`` replaced by its K (steering, speed)
+    actions for the arguments' track, direction and car (k-means of the lap-time limit's line,
+    :func:`gymlab.agents.driving.resolve_actions`); other arguments are returned unchanged."""
+    env_kwargs = dict(env_kwargs)
+    if "actions" in env_kwargs:
+        env_kwargs["actions"] = resolve_actions(
+            env_kwargs["actions"], env_kwargs.get("track", DEFAULT_TRACK),
+            bool(env_kwargs.get("reverse", False)), env_kwargs.get("car"),
+        )  # fmt: skip
+    return env_kwargs
 
 
 def config_env(config: dict[str, Any], **overrides: Any) -> gym.Env:

@@ -141,6 +141,39 @@ def test_raceline_actions_bad_input():
     assert resolve_actions("racing", "reinvent") == "racing"
 
 
+def test_train_with_raceline_actions_keeps_its_actions_on_another_track(cli, tmp_path):
+    from gymlab.experiments.commands.track import _trained_driver
+    from gymlab.experiments.environments import make_env
+    from gymlab.experiments.runner import load_agent
+
+    result = cli("train", "track", "--algo", "ppo", "--env-arg", "actions=raceline:6", "--steps", "256",
+                 "--episodes", "1", "--set", "n_steps=32", "--set", "batch_size=32", "--out", tmp_path / "run",
+                 "--json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["config"]["env_kwargs"]["actions"] == "raceline:6"  # the short name
+    made = make_env("gymlab/TrackRacer-v2", {"actions": "raceline:6"}).unwrapped
+    assert made.action_space.n == 6 and made.actions == raceline_actions("reinvent", 6)
+    driver, _ = load_agent(tmp_path / "run")
+    assert driver.model.action_space.n == 6
+    driven = cli(
+        "track", "drive", "--agent", tmp_path / "run", "--track", "oval", "--episodes", "1", "--json"
+    )
+    assert driven.exit_code == 0, driven.stderr
+    assert len(json.loads(driven.stdout)["trials"]) == 1
+    oval = make_env("gymlab/TrackRacer-v2", {"actions": "raceline:6", "track": "oval"}).unwrapped
+    assert oval.actions != made.actions  # oval's own clusters differ, so a run must keep its track's
+    _, env = _trained_driver(tmp_path / "run", "oval", None, None, False, False)
+    assert env.unwrapped.track.name == "oval" and env.unwrapped.actions == made.actions
+
+
+@pytest.mark.parametrize(("value", "message"), [("raceline:many", "raceline:K"), ("raceline:0", "1 ≤ K")])
+def test_train_with_bad_raceline_actions_is_one_line(cli, tmp_path, value, message):
+    result = cli("train", "track", "--algo", "ppo", "--env-arg", f"actions={value}", "--steps", "64",
+                 "--out", tmp_path / "run")  # fmt: skip
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_track_raceline_writes_line_files_and_json(cli, tmp_path):
     result = cli("track", "raceline", "oval", "--out", tmp_path, "--json")
     assert result.exit_code == 0, result.stderr

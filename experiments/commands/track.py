@@ -68,7 +68,7 @@ def drive(
 ) -> None:
     """Evaluate a driving baseline or a trained run like the DeepRacer console: one row per trial
     from the start line, each lap also as % above the lap-time limit."""
-    from gymlab.agents.driving import evaluate_trials, resolve_actions
+    from gymlab.agents.driving import evaluate_trials
     from gymlab.envs.raceline import env_limit
     from gymlab.experiments.environments import make_env
     from gymlab.experiments.traces import TraceRecorder
@@ -82,9 +82,8 @@ def drive(
         )
     name = agent.strip().lower().replace("_", "-")
     if name in AGENTS:
-        table = resolve_actions(actions or "deepracer", track or "reinvent", reverse)
         settings = {"track": track or "reinvent", "reward": reward or "progress",
-                    "actions": table, "continuous": continuous, "reverse": reverse}  # fmt: skip
+                    "actions": actions or "deepracer", "continuous": continuous, "reverse": reverse}  # fmt: skip
         env = make_env(ENV_IDS["track"], settings)
         driver, label = AGENTS[name](), name
     elif Path(agent).is_dir():
@@ -141,6 +140,7 @@ def drive(
 def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
     """The agent of a trained track run and its env; --track, --reverse and --reward may change
     the env, the action space is the model's own."""
+    from gymlab.experiments.environments import actions_resolved
     from gymlab.experiments.runner import config_env, load_agent
 
     if actions is not None or continuous:
@@ -153,9 +153,9 @@ def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
         raise GymlabError(f"{run_dir} is a run on {config['env']}, not on the track; pass a track run")
     changes = {"track": track, "reward": reward, "reverse": reverse or None}
     changes = {key: value for key, value in changes.items() if value is not None}
-    if changes:
+    if changes:  # raceline:K actions stay those of the track the model learned on
         env.close()
-        env = config_env({**config, "env_kwargs": {**config["env_kwargs"], **changes}})
+        env = config_env({**config, "env_kwargs": {**actions_resolved(config["env_kwargs"]), **changes}})
     return driver, env
 
 
