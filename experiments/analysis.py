@@ -11,7 +11,9 @@ From a ``trace.csv`` (:mod:`gymlab.experiments.traces`) and the track it was dri
 * :func:`best_lap` — the fastest finished episode (evaluation first), its steering and speed
   against distance along the track;
 * :func:`lap_history` — every recorded episode's end: status, progress, time and the training
-  steps taken by then.
+  steps taken by then;
+* :func:`sectors_against_limit` — where the best lap loses its time: each tenth of the lap
+  against the lap-time limit.
 
 :func:`analyze_run` puts them together for one run folder; :func:`waypoint_table` gives the
 waypoints with their widths and curvature (``gymlab track show --json``).
@@ -27,6 +29,7 @@ import numpy as np
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.rewards import DEFAULT_REWARD
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
+from gymlab.experiments.environments import actions_resolved
 from gymlab.experiments.store import CONFIG_FILE, read_config
 from gymlab.experiments.traces import Trace, read_trace
 
@@ -39,11 +42,13 @@ __all__ = [
     "lap_history",
     "reward_per_waypoint",
     "run_track",
+    "sectors_against_limit",
     "speed_per_waypoint",
     "waypoint_table",
 ]
 
 BEND_CURVATURE = 1 / 3  # 1/m: tighter than a 3 m radius counts as a bend
+SECTORS = 10  # equal shares of a lap in the sector table
 SEGMENT_KINDS = ("straight", "left bend", "right bend")
 
 
@@ -151,7 +156,7 @@ def action_table(env_kwargs: dict[str, Any]) -> list[tuple[float, float]] | None
 
     if env_kwargs.get("continuous"):
         return None
-    actions = env_kwargs.get("actions", "deepracer")
+    actions = actions_resolved(env_kwargs).get("actions", "deepracer")  # raceline:K → its K actions
     if isinstance(actions, str):
         return ACTION_PRESETS.get(actions)
     return [(float(steer), float(speed)) for steer, speed in actions]
@@ -181,6 +186,54 @@ def best_lap(trace: Trace, track: Track) -> dict[str, Any] | None:
         "speed": lap["speed"].tolist(),
         "command_speed": lap["command_speed"].tolist(),
         "reward": lap["reward"].tolist(),
+    }
+
+
+def sectors_against_limit(
+    lap: dict[str, Any] | None, track: Track, sectors: int = SECTORS
+) -> dict[str, Any] | None:
+    """Where a lap loses its time: each of ``sectors`` equal shares of the centre line, the time
+    the lap took there beside the time the lap-time limit takes (standing start, continuous
+    time; :func:`gymlab.envs.raceline.lap_limit`) and the difference.
+
+    ``lap``: a :func:`best_lap`. The time at each sector boundary is interpolated between the
+    steps around it. None for a lap that did not finish or did not start at the start line
+    (the limit is a standing lap from there), or without CasADi.
+    """
+    if lap is None or lap["status"] != "lap_complete":
+        return None
+    distance = np.asarray(lap["distance"], dtype=float)  # m from the episode's start point
+    start = float(lap["arc_length"][0]) - float(distance[0])  # where the episode began on the centre line
+    if min(start % track.length, -start % track.length) > 0.05:
+        return None
+    try:
+        import casadi  # noqa: F401
+    except ImportError:
+        return None
+    from gymlab.envs.raceline import lap_limit
+
+    limit = lap_limit(track)
+    dt = lap["time"] / lap["steps"]
+    times = np.arange(len(distance) + 1) * dt  # before the first step, then after each
+    bounds = np.linspace(0.0, track.length, sectors + 1)
+    lap_at = np.interp(bounds, np.concatenate([[0.0], np.maximum.accumulate(distance)]), times)
+    limit_at = np.interp(bounds, limit.s, limit.time)
+    rows = [
+        {
+            "from_percent": round(100 * k / sectors, 2),
+            "to_percent": round(100 * (k + 1) / sectors, 2),
+            "lap_s": round(float(lap_at[k + 1] - lap_at[k]), 4),
+            "limit_s": round(float(limit_at[k + 1] - limit_at[k]), 4),
+            "lost_s": round(float((lap_at[k + 1] - lap_at[k]) - (limit_at[k + 1] - limit_at[k])), 4),
+        }
+        for k in range(sectors)
+    ]
+    lap_s, limit_s = float(lap_at[-1]), float(limit_at[-1])
+    return {
+        "lap_s": round(lap_s, 4),
+        "limit_s": round(limit_s, 4),
+        "lost_s": round(lap_s - limit_s, 4),
+        "rows": rows,
     }
 
 
@@ -217,6 +270,7 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
             f"{len(track.waypoints)}; the trace was recorded on another track"
         )
     history = lap_history(trace)
+    lap = best_lap(trace, track)
     return {
         "run": str(run_dir),
         "name": Path(run_dir).name,
@@ -228,7 +282,8 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         "reward_per_waypoint": reward_per_waypoint(trace, track),
         "speed_per_waypoint": speed_per_waypoint(trace, track),
         "action_usage": action_usage(trace, track, action_table(config.get("env_kwargs") or {})),
-        "best_lap": best_lap(trace, track),
+        "best_lap": lap,
+        "sectors": sectors_against_limit(lap, track),
         "laps": history,
     }
 

@@ -142,6 +142,7 @@ def test_raceline_actions_bad_input():
 
 
 def test_train_with_raceline_actions_keeps_its_actions_on_another_track(cli, tmp_path):
+    from gymlab.experiments.analysis import action_table
     from gymlab.experiments.commands.track import _trained_driver
     from gymlab.experiments.environments import make_env
     from gymlab.experiments.runner import load_agent
@@ -153,6 +154,7 @@ def test_train_with_raceline_actions_keeps_its_actions_on_another_track(cli, tmp
     assert json.loads(result.stdout)["config"]["env_kwargs"]["actions"] == "raceline:6"  # the short name
     made = make_env("gymlab/TrackRacer-v2", {"actions": "raceline:6"}).unwrapped
     assert made.action_space.n == 6 and made.actions == raceline_actions("reinvent", 6)
+    assert action_table({"actions": "raceline:6"}) == made.actions  # track analyze labels them
     driver, _ = load_agent(tmp_path / "run")
     assert driver.model.action_space.n == 6
     driven = cli(

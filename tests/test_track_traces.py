@@ -12,6 +12,7 @@ import pytest
 from gymlab.agents.base import Agent, rollout
 from gymlab.agents.driving import PurePursuit
 from gymlab.envs.errors import GymlabError
+from gymlab.experiments.analysis import best_lap, run_track
 from gymlab.experiments.io import write_json
 from gymlab.experiments.results import provenance
 from gymlab.experiments.traces import COLUMNS, TRACE_FILE, TraceLog, TraceRecorder, read_trace
@@ -168,13 +169,74 @@ def test_analyze_numbers_match_a_pandas_groupby(tmp_path):
     assert statuses.count("lap_complete") >= 3 and "off_track" in statuses  # random episode 0
 
 
+def test_sectors_show_where_a_lap_loses_time_against_the_limit(cli, tmp_path):
+    pytest.importorskip("casadi", reason="the lap-time limit needs CasADi: pip install -e '.[raceline]'")
+    from gymlab.agents.driving import RacelineTracker
+    from gymlab.envs.raceline import lap_limit
+    from gymlab.experiments.analysis import analyze_run, sectors_against_limit
+
+    run = make_run(tmp_path / "run", track="reinvent", train_episodes=1)  # pure pursuit's racing laps
+    analysis = analyze_run(run)
+    lap, sectors = analysis["best_lap"], analysis["sectors"]
+    rows = sectors["rows"]
+    assert len(rows) == 10 and rows[4]["to_percent"] == 50.0
+    assert sectors["lap_s"] == pytest.approx(lap["time"], abs=1 / 15)
+    assert sectors["limit_s"] == pytest.approx(lap_limit("reinvent").lap_time, abs=1e-3)
+    assert sum(row["lap_s"] for row in rows) == pytest.approx(sectors["lap_s"], abs=1e-3)
+    assert (
+        sum(row["lost_s"] for row in rows) == pytest.approx(sectors["lost_s"], abs=1e-3)
+        and sectors["lost_s"] > 1
+    )
+    # independently: the steps around the moment the lap first reached half the track
+    trace = read_trace(run)
+    steps = [
+        k for k in range(len(trace)) if trace["phase"][k] == "eval" and trace["episode"][k] == lap["episode"]
+    ]
+    progress = [float(trace["progress"][k]) for k in steps]
+    half = next(i for i, value in enumerate(progress) if value >= 50.0)
+    reached = sum(row["lap_s"] for row in rows[:5])
+    assert half / 15 <= reached <= (half + 1) / 15  # between the step before and the step that got there
+    # a lap that began elsewhere, or did not finish, has no sectors against a standing lap
+    assert (
+        sectors_against_limit({**lap, "arc_length": [a + 1.0 for a in lap["arc_length"]]}, run_track(run)[0])
+        is None
+    )
+    assert sectors_against_limit({**lap, "status": "off_track"}, run_track(run)[0]) is None
+    # the raceline tracker drives at the limit: it loses (almost) nothing in any sector
+    log = TraceLog()
+    evaluation = TraceRecorder(gym.make(TRACK, track="reinvent", continuous=True), log, phase="eval")
+    rollout(evaluation, RacelineTracker(), seed=0, options={"start": "line"})
+    tracker = sectors_against_limit(
+        best_lap(log_trace(log, tmp_path / "tracker"), run_track(run)[0]), run_track(run)[0]
+    )
+    assert (
+        abs(tracker["lost_s"]) < 0.02 * tracker["limit_s"]
+        and max(abs(row["lost_s"]) for row in tracker["rows"]) < 0.05
+    )
+    text = cli("track", "analyze", run, "--out", tmp_path / "out")
+    assert text.exit_code == 0 and "against the limit (5.42 s, standing start)" in text.stdout
+
+
+def log_trace(log: TraceLog, folder: Path):
+    """Write ``log`` to ``folder`` and read it back."""
+    log.write(folder)
+    return read_trace(folder)
+
+
 def test_analyze_cli_side_by_side_json(cli, tmp_path):
     first, second = make_run(tmp_path / "a"), make_run(tmp_path / "b", track="reinvent")
     result = cli("track", "analyze", first, second, "--out", tmp_path / "out", "--json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert [run["track"] for run in document["runs"]] == ["oval", "reinvent"]
-    assert set(document["png"]) == {"reward_map", "speed_map", "action_usage", "best_lap", "lap_history"}
+    assert set(document["png"]) == {
+        "reward_map",
+        "speed_map",
+        "action_usage",
+        "best_lap",
+        "lap_history",
+        "sectors",
+    }
     for path in document["png"].values():
         assert Path(path).read_bytes()[:4] == b"\x89PNG"
     assert json.loads(Path(document["json"]).read_text())["runs"][1]["best_lap"]["time"] == pytest.approx(

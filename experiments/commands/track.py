@@ -287,6 +287,13 @@ def analyze(
         typer.echo(
             f"{analysis['name']}: {analysis['rows']:,} steps in {analysis['episodes']} episodes; {best}"
         )
+        sectors = analysis["sectors"]
+        if sectors:
+            typer.echo(f"  against the limit ({sectors['limit_s']:.2f} s, standing start): "
+                       f"{sectors['lost_s']:+.2f} s; by sector (% of the lap) lap / limit / lost, s:")  # fmt: skip
+            for row in sectors["rows"]:
+                typer.echo(f"    {row['from_percent']:5.0f}–{row['to_percent']:<4.0f} {row['lap_s']:6.3f} "
+                           f"{row['limit_s']:6.3f} {row['lost_s']:+7.3f}")  # fmt: skip
     for name, path in pngs.items():
         typer.echo(f"{name:<13} {path}")
     typer.echo(f"numbers       {document['json']}")

@@ -188,12 +188,44 @@ def plot_lap_history(runs: Runs, path: str | Path) -> Path:
     return save_figure(fig, path)
 
 
+def plot_sectors(runs: Runs, path: str | Path) -> Path:
+    """Time each run's best lap loses to the lap-time limit in each tenth of the lap (bars, s)."""
+    fig, ax = plt.subplots(figsize=(max(8.5, 3.0 * len(runs)), 4.5))
+    compared = [(analysis, analysis["sectors"]) for analysis, _track in runs if analysis["sectors"]]
+    width = 0.8 / max(len(compared), 1)
+    findings = []
+    for k, (analysis, sectors) in enumerate(compared):
+        rows = sectors["rows"]
+        centres = np.arange(len(rows)) + (k - (len(compared) - 1) / 2) * width
+        lost = [row["lost_s"] for row in rows]
+        ax.bar(centres, lost, width, label=f"{analysis['name']}: {sectors['lap_s']:.2f} s")
+        worst = rows[int(np.argmax(lost))]
+        findings.append(
+            f"{analysis['name']} {sectors['lost_s']:+.2f} s, most at "
+            f"{worst['from_percent']:.0f}–{worst['to_percent']:.0f} %"
+        )
+    if compared:
+        rows = compared[0][1]["rows"]
+        ax.set_xticks(
+            np.arange(len(rows)), [f"{row['from_percent']:.0f}–{row['to_percent']:.0f}" for row in rows]
+        )
+        ax.legend(fontsize=8, title=f"limit {compared[0][1]['limit_s']:.2f} s", title_fontsize=8)
+    else:
+        findings.append("no complete lap from the start line (or no CasADi) to compare")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel("sector (% of the lap from the start line)")
+    ax.set_ylabel("time lost to the limit (s)")
+    fig.suptitle("Where the best lap loses time to the limit\n" + "; ".join(findings), fontsize=10)
+    return save_figure(fig, path)
+
+
 FIGURES = {
     "reward_map": plot_reward_map,
     "speed_map": plot_speed_map,
     "action_usage": plot_action_usage,
     "best_lap": plot_best_lap,
     "lap_history": plot_lap_history,
+    "sectors": plot_sectors,
 }
 
 
