@@ -23,6 +23,7 @@ faster). :func:`lap_limit` caches results in memory per (track, car, lap, band, 
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -435,15 +436,18 @@ def limits(
     }
 
 
+def limit_available() -> bool:
+    """Whether the lap-time limit can be computed here (CasADi, the ``[raceline]`` extra)."""
+    return importlib.util.find_spec("casadi") is not None
+
+
 def env_limit(env) -> float | None:
     """The lap-time limit (s, standing start, whole control steps) of a TrackRacer env's track and car.
 
     None when CasADi is not installed (lap times are then reported without the limit).
     """
     env = env.unwrapped
-    try:
-        import casadi  # noqa: F401
-    except ImportError:
+    if not limit_available():
         return None
     return round(lap_limit(env.track, env.car.spec).steps_lap_time(env.car.spec.dt), 4)
 

@@ -26,10 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from gymlab.envs.car import CarSpec
 from gymlab.envs.errors import GymlabError
+from gymlab.envs.raceline import lap_limit, limit_available
 from gymlab.envs.rewards import DEFAULT_REWARD
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
-from gymlab.experiments.environments import actions_resolved
+from gymlab.experiments.environments import with_raceline_actions
 from gymlab.experiments.store import CONFIG_FILE, read_config
 from gymlab.experiments.traces import Trace, read_trace
 
@@ -49,6 +51,7 @@ __all__ = [
 
 BEND_CURVATURE = 1 / 3  # 1/m: tighter than a 3 m radius counts as a bend
 SECTORS = 10  # equal shares of a lap in the sector table
+START_TOLERANCE = 0.05  # m: a lap began at the start line if its first step began this close to it
 SEGMENT_KINDS = ("straight", "left bend", "right bend")
 
 
@@ -156,7 +159,7 @@ def action_table(env_kwargs: dict[str, Any]) -> list[tuple[float, float]] | None
 
     if env_kwargs.get("continuous"):
         return None
-    actions = actions_resolved(env_kwargs).get("actions", "deepracer")  # raceline:K → its K actions
+    actions = with_raceline_actions(env_kwargs).get("actions", "deepracer")  # raceline:K → its K actions
     if isinstance(actions, str):
         return ACTION_PRESETS.get(actions)
     return [(float(steer), float(speed)) for steer, speed in actions]
@@ -190,33 +193,44 @@ def best_lap(trace: Trace, track: Track) -> dict[str, Any] | None:
 
 
 def sectors_against_limit(
-    lap: dict[str, Any] | None, track: Track, sectors: int = SECTORS
+    lap: dict[str, Any] | None, track: Track, sectors: int = SECTORS, car: CarSpec | None = None
 ) -> dict[str, Any] | None:
     """Where a lap loses its time: each of ``sectors`` equal shares of the centre line, the time
-    the lap took there beside the time the lap-time limit takes (standing start, continuous
-    time; :func:`gymlab.envs.raceline.lap_limit`) and the difference.
+    the lap took there beside the time the lap-time limit's standing lap takes
+    (:func:`gymlab.envs.raceline.lap_limit`) and the difference, all in continuous time.
 
-    ``lap``: a :func:`best_lap`. The time at each sector boundary is interpolated between the
-    steps around it. None for a lap that did not finish or did not start at the start line
-    (the limit is a standing lap from there), or without CasADi.
+    ``lap``: a :func:`best_lap`. The lap's clock at each boundary is interpolated between the
+    steps around it — at the finish too, from how far past the line the last step ended — so
+    ``lap_s`` is when the car crossed the line, up to one step before the env's whole-step lap
+    time. A negative ``lost_s`` is time gained: the limit is the smooth point-mass optimum, not
+    a bound on every sector. None for a lap that did not finish or did not start at the start
+    line (the limit starts there, from rest), for a trace missing some of the lap's steps, and
+    without CasADi or when its solver fails.
     """
-    if lap is None or lap["status"] != "lap_complete":
+    if lap is None or lap["status"] != "lap_complete" or sectors < 1:
         return None
-    distance = np.asarray(lap["distance"], dtype=float)  # m from the episode's start point
-    start = float(lap["arc_length"][0]) - float(distance[0])  # where the episode began on the centre line
-    if min(start % track.length, -start % track.length) > 0.05:
+    arc = np.asarray(lap["arc_length"], dtype=float)  # m from the start line, after each step
+    if len(arc) != lap["steps"]:  # row k must be step k + 1 for the clock below
+        return None
+    length = track.length
+    start = arc[0] - float(lap["distance"][0])  # where the episode began on the centre line
+    if min(start % length, -start % length) > START_TOLERANCE or not limit_available():
         return None
     try:
-        import casadi  # noqa: F401
-    except ImportError:
+        limit = lap_limit(track, car)
+    except GymlabError:
         return None
-    from gymlab.envs.raceline import lap_limit
-
-    limit = lap_limit(track)
-    dt = lap["time"] / lap["steps"]
-    times = np.arange(len(distance) + 1) * dt  # before the first step, then after each
-    bounds = np.linspace(0.0, track.length, sectors + 1)
-    lap_at = np.interp(bounds, np.concatenate([[0.0], np.maximum.accumulate(distance)]), times)
+    distance = np.concatenate(
+        [[0.0], np.asarray(lap["distance"], dtype=float)]
+    )  # before the first step, then after each
+    past_the_line = (
+        arc[-1] - start + length / 2
+    ) % length - length / 2  # progress stops at 100 %; the car does not
+    distance[-1] = length + past_the_line
+    times = np.arange(len(distance)) * (lap["time"] / lap["steps"])
+    bounds = np.linspace(0.0, length, sectors + 1)
+    lap_at = np.interp(bounds, np.maximum.accumulate(distance), times)
+    lap_at[0] = 0.0  # a car that waited on the line spent that wait in the first sector
     limit_at = np.interp(bounds, limit.s, limit.time)
     rows = [
         {

@@ -12,7 +12,7 @@ from gymlab.envs.errors import GymlabError
 from gymlab.envs.tracks import DEFAULT_TRACK
 from gymlab.experiments.profiles import profile_for, resolve_env_id
 
-__all__ = ["actions_resolved", "config_env", "env_id", "make_env", "short_name"]
+__all__ = ["config_env", "env_id", "make_env", "short_name", "with_raceline_actions"]
 
 
 def env_id(name: str) -> str:
@@ -29,13 +29,13 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: st
     """``gymnasium.make`` (then the YAML's ``env_wrapper``, if any), with a one-line error for
     an argument the env does not take.
 
-    ``actions="raceline:K"`` is expanded here (:func:`actions_resolved`): the env cannot
+    ``actions="raceline:K"`` is expanded here (:func:`with_raceline_actions`): the env cannot
     build those actions itself (an env never imports an agent), and a run's config keeps the
     short name.
     """
-    env_kwargs = actions_resolved(env_kwargs or {})
+    env_kwargs = env_kwargs or {}
     try:
-        env = gym.make(full_id, **env_kwargs)
+        env = gym.make(full_id, **with_raceline_actions(env_kwargs))
     except TypeError as error:
         raise GymlabError(
             f"{full_id} rejected its arguments {env_kwargs} ({error}); check --env-arg / env_kwargs"
@@ -47,10 +47,10 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: st
     return wrapper_class(wrapper)(env) if wrapper else env
 
 
-def actions_resolved(env_kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The env arguments with ``actions="raceline:K"`` replaced by its K (steering, speed)
-    actions for the arguments' track, direction and car (k-means of the lap-time limit's line,
-    :func:`gymlab.agents.driving.resolve_actions`); other arguments are returned unchanged."""
+def with_raceline_actions(env_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the env arguments with ``actions="raceline:K"`` replaced by its K (steering,
+    speed) actions for the arguments' track, direction and car (k-means of the lap-time limit's
+    line, :func:`gymlab.agents.driving.resolve_actions`); any other ``actions`` is kept as is."""
     env_kwargs = dict(env_kwargs)
     if "actions" in env_kwargs:
         env_kwargs["actions"] = resolve_actions(

@@ -306,6 +306,17 @@ def continued_agent(config: dict[str, Any], train_env: DummyVecEnv) -> SB3Agent:
             f"--from {parent}: its model acts in {agent.model.action_space}, this env in {space}; "
             "keep the parent's action set (drop --env-arg actions/continuous)"
         )
+    if not isinstance(space, gym.spaces.Discrete):
+        return agent
+    parent_env = config_env(load_result(parent).config)
+    learned, here = (getattr(env.unwrapped, "actions", None) for env in (parent_env, train_env.envs[0]))
+    parent_env.close()
+    if learned != here:  # as many actions, but other ones: an index would change its meaning
+        k = next(k for k, (a, b) in enumerate(zip(learned, here, strict=True)) if a != b)
+        raise GymlabError(
+            f"--from {parent}: its model's action {k} is {learned[k]}, this env's is {here[k]} (raceline:K "
+            "actions are clusters of one track's line); keep the parent's actions, track and direction"
+        )
     return agent
 
 

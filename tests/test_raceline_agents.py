@@ -166,6 +166,10 @@ def test_train_with_raceline_actions_keeps_its_actions_on_another_track(cli, tmp
     assert oval.actions != made.actions  # oval's own clusters differ, so a run must keep its track's
     _, env = _trained_driver(tmp_path / "run", "oval", None, None, False, False)
     assert env.unwrapped.track.name == "oval" and env.unwrapped.actions == made.actions
+    moved = cli("train", "track", "--algo", "ppo", "--from", tmp_path / "run", "--env-arg", "actions=raceline:6",
+                "--env-arg", "track=oval", "--steps", "64", "--out", tmp_path / "moved")  # fmt: skip
+    assert moved.exit_code == 2 and "its model's action" in moved.stderr  # not silently other actions
+    assert not (tmp_path / "moved").exists()
 
 
 @pytest.mark.parametrize(("value", "message"), [("raceline:many", "raceline:K"), ("raceline:0", "1 ≤ K")])

@@ -30,10 +30,12 @@ class RandomDriver(Agent):
         return int(self.rng.integers(env.action_space.n))
 
 
-def make_run(folder: Path, track: str = "oval", train_episodes: int = 6, every: int = 2) -> Path:
+def make_run(
+    folder: Path, track: str = "oval", train_episodes: int = 6, every: int = 2, reverse: bool = False
+) -> Path:
     """A folder laid out like a run (config.json as execute_run writes it, trace.csv): training
     episodes from spread starts (pure pursuit, every third one random), then two evaluation laps."""
-    kwargs = {"track": track, "actions": "racing", "reward": "progress"}
+    kwargs = {"track": track, "actions": "racing", "reward": "progress", "reverse": reverse}
     log = TraceLog(train_every=every)
     train = TraceRecorder(gym.make(TRACK, **kwargs), log, phase="train")
     for k in range(train_episodes):
@@ -177,10 +179,11 @@ def test_sectors_show_where_a_lap_loses_time_against_the_limit(cli, tmp_path):
 
     run = make_run(tmp_path / "run", track="reinvent", train_episodes=1)  # pure pursuit's racing laps
     analysis = analyze_run(run)
-    lap, sectors = analysis["best_lap"], analysis["sectors"]
+    track, lap, sectors = run_track(run)[0], analysis["best_lap"], analysis["sectors"]
     rows = sectors["rows"]
     assert len(rows) == 10 and rows[4]["to_percent"] == 50.0
-    assert sectors["lap_s"] == pytest.approx(lap["time"], abs=1 / 15)
+    # the crossing of the line, in continuous time: within the last step before the env's lap time
+    assert lap["time"] - 1 / 15 < sectors["lap_s"] < lap["time"]
     assert sectors["limit_s"] == pytest.approx(lap_limit("reinvent").lap_time, abs=1e-3)
     assert sum(row["lap_s"] for row in rows) == pytest.approx(sectors["lap_s"], abs=1e-3)
     assert (
@@ -196,25 +199,34 @@ def test_sectors_show_where_a_lap_loses_time_against_the_limit(cli, tmp_path):
     half = next(i for i, value in enumerate(progress) if value >= 50.0)
     reached = sum(row["lap_s"] for row in rows[:5])
     assert half / 15 <= reached <= (half + 1) / 15  # between the step before and the step that got there
-    # a lap that began elsewhere, or did not finish, has no sectors against a standing lap
-    assert (
-        sectors_against_limit({**lap, "arc_length": [a + 1.0 for a in lap["arc_length"]]}, run_track(run)[0])
-        is None
+    # a car that waits on the line for 5 steps spends them in the first sector
+    wait = {"arc_length": [lap["arc_length"][0]] * 5, "distance": [lap["distance"][0]] * 5}
+    waited = {**lap, **{key: wait[key] + lap[key] for key in wait}, "steps": lap["steps"] + 5,
+              "time": lap["time"] + 5 / 15}  # fmt: skip
+    later = sectors_against_limit(waited, track)
+    assert later["rows"][0]["lap_s"] == pytest.approx(rows[0]["lap_s"] + 5 / 15, abs=1e-3)
+    assert [row["lap_s"] for row in later["rows"][1:]] == [row["lap_s"] for row in rows[1:]]
+    # no sectors for a lap that began elsewhere, did not finish, or misses steps in the trace
+    assert sectors_against_limit({**lap, "arc_length": [a + 1.0 for a in lap["arc_length"]]}, track) is None
+    assert sectors_against_limit({**lap, "status": "off_track"}, track) is None
+    assert sectors_against_limit({**lap, "steps": lap["steps"] + 3}, track) is None
+    # the other way round the track is another lap, with its own limit
+    backwards = analyze_run(
+        make_run(tmp_path / "backwards", track="reinvent", train_episodes=1, reverse=True)
     )
-    assert sectors_against_limit({**lap, "status": "off_track"}, run_track(run)[0]) is None
+    reversed_limit = lap_limit("reinvent", reverse=True).lap_time
+    assert backwards["sectors"]["limit_s"] == pytest.approx(reversed_limit, abs=1e-3) != sectors["limit_s"]
     # the raceline tracker drives at the limit: it loses (almost) nothing in any sector
     log = TraceLog()
     evaluation = TraceRecorder(gym.make(TRACK, track="reinvent", continuous=True), log, phase="eval")
     rollout(evaluation, RacelineTracker(), seed=0, options={"start": "line"})
-    tracker = sectors_against_limit(
-        best_lap(log_trace(log, tmp_path / "tracker"), run_track(run)[0]), run_track(run)[0]
-    )
+    tracker = sectors_against_limit(best_lap(log_trace(log, tmp_path / "tracker"), track), track)
     assert (
-        abs(tracker["lost_s"]) < 0.02 * tracker["limit_s"]
-        and max(abs(row["lost_s"]) for row in tracker["rows"]) < 0.05
+        abs(tracker["lost_s"]) < 0.01 * tracker["limit_s"]
+        and max(abs(row["lost_s"]) for row in tracker["rows"]) < 0.03
     )
     text = cli("track", "analyze", run, "--out", tmp_path / "out")
-    assert text.exit_code == 0 and "against the limit (5.42 s, standing start)" in text.stdout
+    assert text.exit_code == 0 and "the limit at 5.42 s" in text.stdout
 
 
 def log_trace(log: TraceLog, folder: Path):

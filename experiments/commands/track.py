@@ -140,7 +140,7 @@ def drive(
 def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
     """The agent of a trained track run and its env; --track, --reverse and --reward may change
     the env, the action space is the model's own."""
-    from gymlab.experiments.environments import actions_resolved
+    from gymlab.experiments.environments import with_raceline_actions
     from gymlab.experiments.runner import config_env, load_agent
 
     if actions is not None or continuous:
@@ -155,7 +155,7 @@ def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
     changes = {key: value for key, value in changes.items() if value is not None}
     if changes:  # raceline:K actions stay those of the track the model learned on
         env.close()
-        env = config_env({**config, "env_kwargs": {**actions_resolved(config["env_kwargs"]), **changes}})
+        env = config_env({**config, "env_kwargs": {**with_raceline_actions(config["env_kwargs"]), **changes}})
     return driver, env
 
 
@@ -289,8 +289,9 @@ def analyze(
         )
         sectors = analysis["sectors"]
         if sectors:
-            typer.echo(f"  against the limit ({sectors['limit_s']:.2f} s, standing start): "
-                       f"{sectors['lost_s']:+.2f} s; by sector (% of the lap) lap / limit / lost, s:")  # fmt: skip
+            typer.echo(f"  against the limit's standing lap (continuous time): crossed the line at "
+                       f"{sectors['lap_s']:.2f} s, the limit at {sectors['limit_s']:.2f} s ({sectors['lost_s']:+.2f} s); "
+                       "by sector (% of the lap) lap / limit / lost, s:")  # fmt: skip
             for row in sectors["rows"]:
                 typer.echo(f"    {row['from_percent']:5.0f}–{row['to_percent']:<4.0f} {row['lap_s']:6.3f} "
                            f"{row['limit_s']:6.3f} {row['lost_s']:+7.3f}")  # fmt: skip

@@ -191,14 +191,17 @@ def plot_lap_history(runs: Runs, path: str | Path) -> Path:
 def plot_sectors(runs: Runs, path: str | Path) -> Path:
     """Time each run's best lap loses to the lap-time limit in each tenth of the lap (bars, s)."""
     fig, ax = plt.subplots(figsize=(max(8.5, 3.0 * len(runs)), 4.5))
-    compared = [(analysis, analysis["sectors"]) for analysis, _track in runs if analysis["sectors"]]
+    compared = [
+        (analysis, analysis["sectors"], track.name) for analysis, track in runs if analysis["sectors"]
+    ]
     width = 0.8 / max(len(compared), 1)
     findings = []
-    for k, (analysis, sectors) in enumerate(compared):
+    for k, (analysis, sectors, track_name) in enumerate(compared):
         rows = sectors["rows"]
         centres = np.arange(len(rows)) + (k - (len(compared) - 1) / 2) * width
         lost = [row["lost_s"] for row in rows]
-        ax.bar(centres, lost, width, label=f"{analysis['name']}: {sectors['lap_s']:.2f} s")
+        ax.bar(centres, lost, width, label=f"{analysis['name']} ({track_name}): {sectors['lap_s']:.2f} s, "
+               f"limit {sectors['limit_s']:.2f} s")  # fmt: skip
         worst = rows[int(np.argmax(lost))]
         findings.append(
             f"{analysis['name']} {sectors['lost_s']:+.2f} s, most at "
@@ -209,12 +212,14 @@ def plot_sectors(runs: Runs, path: str | Path) -> Path:
         ax.set_xticks(
             np.arange(len(rows)), [f"{row['from_percent']:.0f}–{row['to_percent']:.0f}" for row in rows]
         )
-        ax.legend(fontsize=8, title=f"limit {compared[0][1]['limit_s']:.2f} s", title_fontsize=8)
+        highest = max(max(row["lost_s"] for row in sectors["rows"]) for _, sectors, _ in compared)
+        ax.set_ylim(top=max(highest, 0.05) * 1.5)  # room for the legend above the bars
+        ax.legend(fontsize=8, title="best lap, crossing the line (continuous time)", title_fontsize=8)
     else:
         findings.append("no complete lap from the start line (or no CasADi) to compare")
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel("sector (% of the lap from the start line)")
-    ax.set_ylabel("time lost to the limit (s)")
+    ax.set_ylabel("time lost to the limit (s; below 0: gained)")
     fig.suptitle("Where the best lap loses time to the limit\n" + "; ".join(findings), fontsize=10)
     return save_figure(fig, path)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import gymnasium as gym
@@ -10,6 +9,7 @@ import numpy as np
 
 from gymlab.agents.base import Agent
 from gymlab.envs import ENV_IDS
+from gymlab.envs.raceline import limit_available
 from gymlab.envs.rewards import DEFAULT_REWARD
 from gymlab.experiments.profiles.base import (
     EVAL_SEED,
@@ -34,11 +34,6 @@ def _raceline(env: gym.Env, seed: int) -> Agent:
     from gymlab.agents.driving import RacelineTracker
 
     return RacelineTracker()
-
-
-def _limit_installed() -> bool:
-    """Whether the lap-time limit can be computed here (CasADi, the ``[raceline]`` extra)."""
-    return importlib.util.find_spec("casadi") is not None
 
 
 def _one_step_greedy(env: gym.Env, seed: int) -> Agent:
@@ -111,13 +106,13 @@ PROFILE = register_profile(
         ),
         suite=Part(
             ENV_ID,
-            ("pure_pursuit", *(("raceline",) if _limit_installed() else ()), "greedy", "ppo"),
+            ("pure_pursuit", *(("raceline",) if limit_available() else ()), "greedy", "ppo"),
             steps={"ppo": 200_000},
             quick_steps={"ppo": 16_384},  # whole rollouts; PPO first laps at about this budget
             rewards=(
                 "progress",
                 "follow_center_line",
-                "raceline" if _limit_installed() else "prevent_zigzag",
+                "raceline" if limit_available() else "prevent_zigzag",
             ),
             per_reward=("greedy",),
             env_kwargs={"actions": "racing"},
