@@ -220,13 +220,10 @@ def sectors_against_limit(
         limit = lap_limit(track, car)
     except GymlabError:
         return None
-    distance = np.concatenate(
-        [[0.0], np.asarray(lap["distance"], dtype=float)]
-    )  # before the first step, then after each
-    past_the_line = (
-        arc[-1] - start + length / 2
-    ) % length - length / 2  # progress stops at 100 %; the car does not
-    distance[-1] = length + past_the_line
+    # distance along the centre line from the start: before the first step, then after each
+    distance = np.concatenate([[0.0], np.asarray(lap["distance"], dtype=float)])
+    # progress stops at 100 %, the car does not: how far past the line its last step ended
+    distance[-1] = length + (arc[-1] - start + length / 2) % length - length / 2
     times = np.arange(len(distance)) * (lap["time"] / lap["steps"])
     bounds = np.linspace(0.0, length, sectors + 1)
     lap_at = np.interp(bounds, np.maximum.accumulate(distance), times)
