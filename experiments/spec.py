@@ -20,7 +20,7 @@ from gymlab.agents.features import wrapper_class
 from gymlab.agents.rl import ALGORITHMS, algorithm
 from gymlab.envs.arguments import coerce_env_kwargs
 from gymlab.envs.errors import GymlabError
-from gymlab.experiments.environments import env_id, short_name
+from gymlab.experiments.environments import env_id, short_name, with_raceline_actions
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.profiles import EnvProfile, canonical, profile_for
 from gymlab.experiments.store import load_result
@@ -136,6 +136,11 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         agent, kind = canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     env_kwargs = coerce_env_kwargs(full_id, env_kwargs)  # typed from the constructor: one line if wrong
+    actions_from = (
+        env_kwargs.get("actions") if str(env_kwargs.get("actions")).startswith("raceline:") else None
+    )
+    if actions_from is not None:  # the run keeps the K actions it learns with, not a recipe to redo
+        env_kwargs = with_raceline_actions(env_kwargs)
     reward = reward_source(profile, _reward_value(profile, spec, env_kwargs))
     if reward is not None:
         env_kwargs[profile.reward_arg] = reward.get("file", reward["name"])
@@ -154,6 +159,7 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         "reward": reward["name"] if reward else None,
         "reward_source": reward,
         "env_kwargs": env_kwargs,
+        **({"actions_from": actions_from} if actions_from is not None else {}),
         "env_wrapper": wrapper,
         "hyperparams": settings,
         "eval_episodes": int(spec.eval_episodes),

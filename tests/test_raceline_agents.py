@@ -151,9 +151,12 @@ def test_train_with_raceline_actions_keeps_its_actions_on_another_track(cli, tmp
                  "--episodes", "1", "--set", "n_steps=32", "--set", "batch_size=32", "--out", tmp_path / "run",
                  "--json")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["config"]["env_kwargs"]["actions"] == "raceline:6"  # the short name
+    config = json.loads(result.stdout)["config"]
     made = make_env("gymlab/TrackRacer-v2", {"actions": "raceline:6"}).unwrapped
     assert made.action_space.n == 6 and made.actions == raceline_actions("reinvent", 6)
+    # the run keeps the actions it learned with (and where they came from), not a recipe to redo
+    assert config["actions_from"] == "raceline:6"
+    assert [tuple(pair) for pair in config["env_kwargs"]["actions"]] == made.actions
     assert action_table({"actions": "raceline:6"}) == made.actions  # track analyze labels them
     driver, _ = load_agent(tmp_path / "run")
     assert driver.model.action_space.n == 6
