@@ -23,6 +23,7 @@ from gymlab.agents.lap_plan import NoLapFound, action_lap
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.raceline import above_limit_percent, limits
 from gymlab.envs.track_racer import TrackRacerEnv
+from gymlab.envs.tracks import get_track
 from gymlab.experiments.lessons import one_line_errors
 
 
@@ -58,7 +59,7 @@ def main() -> int:
     print(f"`{args.actions}` actions; lap times in s; % above the standing limit in whole 1/15 s steps")
     for track in tracks:
         limit = limits(track)["standing_lap_steps_s"]
-        name = TrackRacerEnv(track=track).track.name
+        name = get_track(track).name
         tracker = evaluate_trials(
             TrackRacerEnv(track=track, actions=args.actions), RacelineTracker(), episodes=1
         )[0]

@@ -136,11 +136,9 @@ def resolve(spec: RunSpec) -> dict[str, Any]:
         agent, kind = canonical(spec.agent), "learner" if made.learns else "baseline"
         steps = (spec.steps if spec.steps is not None else made.default_steps) if made.learns else 0
     env_kwargs = coerce_env_kwargs(full_id, env_kwargs)  # typed from the constructor: one line if wrong
-    actions_from = (
-        env_kwargs.get("actions") if str(env_kwargs.get("actions")).startswith("raceline:") else None
-    )
-    if actions_from is not None:  # the run keeps the K actions it learns with, not a recipe to redo
-        env_kwargs = with_raceline_actions(env_kwargs)
+    resolved = with_raceline_actions(env_kwargs)  # the run keeps the K actions it learns with, not a recipe
+    actions_from = env_kwargs["actions"] if resolved.get("actions") != env_kwargs.get("actions") else None
+    env_kwargs = resolved
     reward = reward_source(profile, _reward_value(profile, spec, env_kwargs))
     if reward is not None:
         env_kwargs[profile.reward_arg] = reward.get("file", reward["name"])

@@ -140,7 +140,6 @@ def drive(
 def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
     """The agent of a trained track run and its env; --track, --reverse and --reward may change
     the env, the action space is the model's own."""
-    from gymlab.experiments.environments import with_raceline_actions
     from gymlab.experiments.runner import config_env, load_agent
 
     if actions is not None or continuous:
@@ -153,9 +152,9 @@ def _trained_driver(run_dir: Path, track, reward, actions, continuous, reverse):
         raise GymlabError(f"{run_dir} is a run on {config['env']}, not on the track; pass a track run")
     changes = {"track": track, "reward": reward, "reverse": reverse or None}
     changes = {key: value for key, value in changes.items() if value is not None}
-    if changes:  # raceline:K actions stay those of the track the model learned on
+    if changes:  # raceline:K actions stay those the model learned (the run's config holds the list)
         env.close()
-        env = config_env({**config, "env_kwargs": {**with_raceline_actions(config["env_kwargs"]), **changes}})
+        env = config_env({**config, "env_kwargs": {**config["env_kwargs"], **changes}})
     return driver, env
 
 
