@@ -84,9 +84,14 @@ def algorithm(name: str) -> Algorithm:
     return ALGORITHMS[key]
 
 
-def check_fits(algo: Algorithm, env: gym.Env) -> None:
-    """Raise a one-line :class:`GymlabError` unless ``algo`` can act in ``env``."""
+def check_fits(algo: Algorithm, env: gym.Env, settings: dict[str, Any] | None = None) -> None:
+    """Raise a one-line :class:`GymlabError` unless ``algo`` (with ``settings``) can act in ``env``."""
     space = env.action_space
+    if (settings or {}).get("use_sde") and not isinstance(space, gym.spaces.Box):
+        raise GymlabError(
+            f"use_sde (gSDE) explores continuous actions only, but {_env_name(env)} has {space}; "
+            "drop use_sde or give the env continuous actions (e.g. --env-arg continuous=true)"
+        )
     if not isinstance(space, algo.action_spaces):
         fitting = [a.name for a in ALGORITHMS.values() if isinstance(space, a.action_spaces)]
         kinds = " or ".join(kind.__name__ for kind in algo.action_spaces)
@@ -426,7 +431,7 @@ class SB3Agent(Agent):
     ) -> SB3Agent:
         """Train for ``steps`` environment steps (a new model on the first call)."""
         if self.model is None:
-            check_fits(self.algo, env if not isinstance(env, VecEnv) else _first_env(env))
+            check_fits(self.algo, env if not isinstance(env, VecEnv) else _first_env(env), self.settings)
             kwargs = model_kwargs(self.algo, self.settings)
             self.model = self.algo.cls(env=env, seed=seed, tensorboard_log=tensorboard_log, **kwargs)
         else:

@@ -42,13 +42,17 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def cartpole_steps_per_second(settings: dict, steps: int) -> float:
-    """SB3 PPO on CartPole-v1 with the same PPO settings and n_envs: training steps/s."""
+    """SB3 PPO on CartPole-v1 with the same PPO settings and n_envs: training steps/s.
+
+    gSDE (``use_sde``) explores continuous actions only; CartPole's are discrete, so it runs without.
+    """
     from stable_baselines3.common.env_util import make_vec_env
 
     from gymlab.agents.rl import SB3Agent
     from gymlab.experiments.training import use_one_torch_thread
 
     use_one_torch_thread()
+    settings = {key: value for key, value in settings.items() if key not in ("use_sde", "sde_sample_freq")}
     env = make_vec_env("CartPole-v1", n_envs=int(settings["n_envs"]), seed=0)
     agent = SB3Agent("ppo", settings)
     began = time.perf_counter()

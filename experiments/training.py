@@ -274,7 +274,7 @@ def _train_sb3(
         agent = continued_agent(config, train_env)
     else:
         agent = SB3Agent(config["agent"], config["hyperparams"])
-        check_fits(agent.algo, train_env.envs[0])
+        check_fits(agent.algo, train_env.envs[0], agent.settings)
     start = agent.model.num_timesteps if agent.model is not None else 0
     steps_run = start + agent.steps_collected(config["steps"], n_envs)
     evaluate_every = EvaluateEvery(agent, evaluations, start, steps_run, config["evaluations"])

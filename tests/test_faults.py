@@ -270,6 +270,14 @@ def test_rollout_sizes_and_cli_exit_2(cli, tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+def test_gsde_on_discrete_actions_is_one_line(cli, tmp_path):
+    """gSDE explores continuous actions only: SB3's ValueError would be a traceback."""
+    result = cli("train", "track", "--algo", "ppo", "--set", "use_sde=true", "--steps", "64",
+                 "--out", tmp_path / "run", "-q")  # fmt: skip
+    one_line_error(result, "use_sde (gSDE) explores continuous actions only")
+    assert "--env-arg continuous=true" in result.stderr and not (tmp_path / "run").exists()
+
+
 def test_every_shipped_yaml_entry_passes_the_schema():
     from gymlab.agents.rl import validate_hyperparams
     from gymlab.experiments.hyperparams import CONFIG_DIR, read_config_file
