@@ -398,9 +398,8 @@ def raceline_actions(track, k: int, car=None, seed: int = 0) -> list[tuple[float
     bend, not in it (with the node's own speed no action brakes in a straight line, and no
     driver laps ``reinvent``; 0.2 and 0.4 s lapped fewer tracks than 0.3, measured).
     :func:`gymlab.agents.clustering.kmeans` groups the pairs (scaled by the car's ranges so
-    degrees and m/s weigh alike). Each centre's speed is then capped at its steering's grip
-    speed √(grip/κ): the line's pairs lie on the grip curve v ∝ κ^(−½), which is convex, so a
-    centre (an average) would ask more than the grip and slide.
+    degrees and m/s weigh alike) and the K centres are the action table — the DeepRacer
+    community's recipe for an action space that fits the track.
     """
     from gymlab.agents.clustering import kmeans
     from gymlab.envs.car import CarSpec
@@ -417,14 +416,8 @@ def raceline_actions(track, k: int, car=None, seed: int = 0) -> list[tuple[float
     commanded = np.interp((line.time + COMMAND_LEAD) % line.lap_time, line.time, line.speed)
     scale = np.array([car.max_steering, car.max_speed])
     result = kmeans(np.column_stack([steering, commanded]) / scale, int(k), seed=seed)
-    actions = []
-    for steer, speed in result.centers * scale:
-        steer, speed = round(float(steer), 2), round(min(max(float(speed), car.min_speed), car.max_speed), 2)
-        curvature = abs(car.curvature_for(steer))
-        if curvature > 0:  # the grip speed, rounded down to the cm/s so the action stays inside
-            speed = min(speed, math.floor(100 * math.sqrt(car.grip / curvature)) / 100)
-        actions.append((steer, speed))
-    return sorted(actions)
+    centres = sorted((round(float(a), 2), round(float(b), 2)) for a, b in result.centers * scale)
+    return [(steer, min(max(speed, car.min_speed), car.max_speed)) for steer, speed in centres]
 
 
 def resolve_actions(actions, track, reverse: bool = False, car=None):

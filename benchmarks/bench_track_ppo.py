@@ -10,7 +10,8 @@ settings, start line and action space), each as seconds and % above the lap-time
 Printed per seed: training wall time, steps, steps/s of training, time to the first 10/10
 laps, laps out of 10, both mean lap times, the margin (s and %, reference = pure pursuit
 measured in this run) and PASS/FAIL. Training speed is also shown as a ratio to SB3 PPO
-on CartPole-v1 with the same PPO settings, measured in the same run (the machine may be busy).
+on CartPole-v1 with the same PPO settings (without gSDE, which needs continuous actions), measured
+in the same run (the machine may be busy).
 
 Bar (issue 11): on every seed 10/10 laps within 300 s of training, and the mean lap over the
 seeds ≤ 8 % above the limit; printed with the seeds' mean ± sample std [95 % t-interval] n.
@@ -140,7 +141,8 @@ def main() -> int:
     if args.reference_steps:
         reference = cartpole_steps_per_second(settings, args.reference_steps)
         mean_speed = sum(speeds) / len(speeds)
-        print(f"\nreference: SB3 PPO on CartPole-v1, same settings: {reference:,.0f} steps/s; "
+        gsde = " (without gSDE)" if settings.get("use_sde") else ""
+        print(f"\nreference: SB3 PPO on CartPole-v1, same settings{gsde}: {reference:,.0f} steps/s; "
               f"TrackRacer training {mean_speed:,.0f} steps/s = {mean_speed / reference:.2f}× CartPole's")  # fmt: skip
     return 0 if bar_met else 1
 

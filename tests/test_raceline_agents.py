@@ -25,13 +25,13 @@ from gymlab.envs.track_racer import TrackRacerEnv  # noqa: E402
         ({"continuous": True}, -2.0, 2.0),
         ({"continuous": True, "grip_steering": True}, -2.0, 2.0),  # the plan never asks past the grip
         ({"actions": "racing"}, 0.0, 16.0),
-        ({"actions": "raceline:16"}, 0.0, 5.0),
+        ({"actions": "raceline:12"}, 0.0, 5.0),
     ],
 )
 def test_tracker_laps_reinvent_cleanly_near_the_limit(kwargs, low, high):
     """Continuous: the planned step-by-step lap, −1.2 % (the env checks the band only at the
     steps' ends, so whole steps can beat the smooth point-mass limit a little). Racing: 14.6 %,
-    its 15° steps slide and scrub speed above 1.8 m/s. raceline:16: 3.7 % (with each node's own
+    its 15° steps slide and scrub speed above 1.8 m/s. raceline:12: 3.7 % (with each node's own
     speed as the command, no K laps: nothing brakes before the first bend)."""
     if "actions" in kwargs:
         kwargs = {**kwargs, "actions": resolve_actions(kwargs["actions"], "reinvent")}
@@ -131,9 +131,6 @@ def test_raceline_actions_are_k_clusters_within_the_car_range():
     assert len(actions) == 8 and actions == raceline_actions("reinvent", 8)
     assert all(abs(steer) <= 30 and 0 < speed <= 4 for steer, speed in actions)
     assert max(speed for _, speed in actions) > 3.5  # the straights
-    spec = TrackRacerEnv().car.spec
-    for steer, speed in actions:  # a centre of grip-limit pairs is capped back inside the grip
-        assert speed * speed * abs(spec.curvature_for(steer)) <= spec.grip + 1e-6
     gentle = [speed for steer, speed in actions if abs(steer) < 3.0]  # wheels nearly straight
     assert min(gentle) <= max(gentle) - 1.0  # one of them brakes hard: before a bend, not in it
     env = TrackRacerEnv(actions=resolve_actions("raceline:8", "reinvent"))
