@@ -28,6 +28,10 @@ lines coloured by speed. `--quick` trains 16,384 steps per run (about 6 s each o
 
 Try next: write your own `reward_function(params)` in a file, check it with `gymlab track
 check-reward my_reward.py`, and train on it; or double the budget and watch the lap times fall.
+What closes most of PPO's gap to the limit, measured with 5 minutes of training (README, "PPO
+against the limit"): a reward that pays for speed (`race_pace`), continuous steering given as a
+fraction of the grip, and exploration noise that is smooth in time (gSDE) — 6.5 % above the
+limit on six seeds, where the classical champion drives at it.
 """
 
 # %%
