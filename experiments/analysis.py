@@ -229,13 +229,14 @@ def sectors_against_limit(
     lap_at = np.interp(bounds, np.maximum.accumulate(distance), times)
     lap_at[0] = 0.0  # a car that waited on the line spent that wait in the first sector
     limit_at = np.interp(bounds, limit.s, limit.time)
+    lap_spent, limit_spent = np.diff(lap_at), np.diff(limit_at)  # seconds in each sector
     rows = [
         {
             "from_percent": round(100 * k / sectors, 2),
             "to_percent": round(100 * (k + 1) / sectors, 2),
-            "lap_s": round(float(lap_at[k + 1] - lap_at[k]), 4),
-            "limit_s": round(float(limit_at[k + 1] - limit_at[k]), 4),
-            "lost_s": round(float((lap_at[k + 1] - lap_at[k]) - (limit_at[k + 1] - limit_at[k])), 4),
+            "lap_s": round(float(lap_spent[k]), 4),
+            "limit_s": round(float(limit_spent[k]), 4),
+            "lost_s": round(float(lap_spent[k] - limit_spent[k]), 4),
         }
         for k in range(sectors)
     ]
