@@ -97,7 +97,7 @@ def test_bench_track_ppo_rejects_bad_input_in_one_line(arguments, message):
 @pytest.mark.slow
 @pytest.mark.xfail(
     reason="on v2 the shipped YAML (racing actions, progress) laps 10/10 but +24.4 % above the limit on seed 0; "
-    "no variant measured reaches the 8 % bar (best: continuous race_pace with a steering servo and log_std_init -1, +9.1 % over 4 seeds; README, 'PPO against the limit')"
+    "the bar is met by continuous grip steering with race_pace and gSDE (+6.5 % over 6 seeds; README, 'PPO against the limit')"
 )
 def test_ppo_laps_near_the_limit_within_five_minutes():
     result = race(seed=0)
