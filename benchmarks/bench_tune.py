@@ -38,7 +38,9 @@ import sys
 import time
 from pathlib import Path
 
+from gymlab.experiments.commands.common import parse_int_list
 from gymlab.experiments.executors import make_executor
+from gymlab.experiments.lessons import one_line_errors
 from gymlab.experiments.profiles import profile_for
 from gymlab.experiments.runner import run_all
 from gymlab.experiments.spec import RunSpec
@@ -102,7 +104,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=None, help="budget per check run (default: the YAML's)")
     parser.add_argument("--out", type=Path, default=Path("runs/bench-tune"))
     args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",")]
+    seeds = parse_int_list(args.seeds, "--seeds")
     executor = make_executor(args.executor, args.workers)
     print(f"load average before: {load()} (1 / 5 / 15 min) on {os.cpu_count()} CPUs", flush=True)
 
@@ -181,4 +183,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with one_line_errors():  # bad --seeds/--executor: one "error: …" line, exit code 2
+        main()
