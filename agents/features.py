@@ -45,7 +45,41 @@ class CityDistances(gym.ObservationWrapper):
         return np.concatenate([observation, row]).astype(np.float32)
 
 
-WRAPPERS: dict[str, type[gym.Wrapper]] = {"gymlab.agents.features.CityDistances": CityDistances}
+class CurvatureAhead(gym.ObservationWrapper):
+    """gymlab/TrackRacer's observation plus the bends coming: the centre line's curvature at
+    ``points`` places evenly spaced up to ``distance`` metres ahead of the car, each divided by
+    the sharpest curvature the car can steer (tan 30° / wheelbase) and clipped to ±2.
+
+    The env's own view is 3 m of centre-line points, less than a second at full speed; a driver
+    brakes for a bend before it comes into that view, and an MLP reads a bend's tightness from
+    points only slowly (curvature is a second difference of them).
+    """
+
+    def __init__(self, env: gym.Env, distance: float = 6.0, points: int = 12):
+        super().__init__(env)
+        if not (isinstance(points, int) and 1 <= points <= 64):
+            raise GymlabError(f"CurvatureAhead: points must be a whole number from 1 to 64, got {points!r}")
+        if not (isinstance(distance, int | float) and 0 < distance <= 50):
+            raise GymlabError(f"CurvatureAhead: distance must be metres in (0, 50], got {distance!r}")
+        racer = env.unwrapped
+        track = racer.track
+        self._offsets = np.linspace(distance / points, distance, points)  # m ahead of the car
+        self._curvature = np.clip(track.curvature / racer.car.spec.max_curvature, -2.0, 2.0)
+        self._length, self._spacing = track.length, track.spacing
+        low = np.concatenate([env.observation_space.low, np.full(points, -2.0, dtype=np.float32)])
+        high = np.concatenate([env.observation_space.high, np.full(points, 2.0, dtype=np.float32)])
+        self.observation_space = gym.spaces.Box(low, high, dtype=np.float32)
+
+    def observation(self, observation: np.ndarray) -> np.ndarray:
+        ahead = (self.env.unwrapped.arc_length + self._offsets) % self._length
+        nodes = (ahead / self._spacing).astype(int) % len(self._curvature)
+        return np.concatenate([observation, self._curvature[nodes]]).astype(np.float32)
+
+
+WRAPPERS: dict[str, type[gym.Wrapper]] = {
+    "gymlab.agents.features.CityDistances": CityDistances,
+    "gymlab.agents.features.CurvatureAhead": CurvatureAhead,
+}
 
 FORMS = "a wrapper name, a list of names, or a list of one-key mappings {name: {keyword: value}}"
 
