@@ -1,11 +1,13 @@
 """PPO from scratch against the lap-time limit on TrackRacer: the 5-minute racing bar of issue 11.
 
-For each seed: train PPO from scratch with the tuned defaults (``experiments/config/ppo.yml``,
-``gymlab/TrackRacer-v2``: default ``reinvent`` track, ``racing`` actions, ``progress``
-reward), capped at 5 minutes of training wall time, evaluating 10 laps from the start line
-(deterministic policy) every 25k steps. Then time the trained policy, the raceline tracker
-(the classical champion) and pure pursuit over the same 10 evaluation trials (same env
-settings, start line and action space), each as seconds and % above the lap-time limit.
+For each seed: train PPO from scratch with the tuned defaults of ``--env``
+(``experiments/config/ppo.yml``): ``gymlab/TrackRacer-v2``, the shipped entry (default
+``reinvent`` track, ``racing`` actions, ``progress`` reward), or ``gymlab/TrackRacer-grip-v2``
+(continuous grip steering, ``race_pace``, gSDE: the setup that meets the bar), capped at 5
+minutes of training wall time, evaluating 10 laps from the start line (deterministic policy)
+every 25k steps. Then time the trained policy, the raceline tracker (the classical champion)
+and pure pursuit over the same 10 evaluation trials (same env settings, start line and action
+space), each as seconds and % above the lap-time limit.
 
 Printed per seed: training wall time, steps, steps/s of training, time to the first 10/10
 laps, laps out of 10, both mean lap times, the margin (s and %, reference = pure pursuit
@@ -17,10 +19,10 @@ Bar (issue 11): on every seed 10/10 laps within 300 s of training, and the mean 
 seeds ≤ 8 % above the limit; printed with the seeds' mean ± sample std [95 % t-interval] n.
 Each seed's own verdict (its lap ≤ 8 %) is printed too. Exit code 1 if the bar is missed.
 
-Run: ``.venv/bin/python benchmarks/bench_track_ppo.py [--seeds 0,1,2] [--workers 2]
-[--time-cap 300] [--set gamma=0.99 …] [--env-arg continuous=true …]`` (``--workers 2``: two
-seeds train at once, one per core; ``--set``/``--env-arg``: the variants of the README's "PPO
-against the limit" table).
+Run: ``.venv/bin/python benchmarks/bench_track_ppo.py [--env gymlab/TrackRacer-grip-v2]
+[--seeds 0,1,2] [--workers 2] [--time-cap 300] [--set gamma=0.99 …] [--env-arg continuous=true …]``
+(``--workers 2``: two seeds train at once, one per core; ``--set``/``--env-arg``: the variants
+of the README's "PPO against the limit" table).
 """
 
 from __future__ import annotations
@@ -34,10 +36,19 @@ from pathlib import Path
 
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.raceline import above_limit_percent
-from gymlab.experiments.commands.common import parse_key_values
+from gymlab.experiments.commands.common import parse_int_list, parse_key_values
 from gymlab.experiments.lessons import one_line_errors
 from gymlab.experiments.spread import format_spread, spread
-from gymlab.experiments.track_ppo import EPISODES, EVAL_EVERY, LIMIT_BAR, TIME_CAP, ppo_settings, race
+from gymlab.experiments.track_ppo import (
+    EPISODES,
+    EVAL_EVERY,
+    GRIP_ID,
+    LIMIT_BAR,
+    TIME_CAP,
+    TRACK_ID,
+    ppo_settings,
+    race,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -77,6 +88,8 @@ def lap(summary: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env", default=TRACK_ID,
+                        help=f"{TRACK_ID} (the shipped entry, default) or {GRIP_ID}: the env and its ppo.yml entry")  # fmt: skip
     parser.add_argument("--seeds", default="0", help="comma-separated seeds, e.g. 0,1,2")
     parser.add_argument("--steps", type=int, default=None, help="training budget (default: the YAML's)")
     parser.add_argument("--workers", type=int, default=1, help="seeds trained at once (one core each)")
@@ -90,21 +103,24 @@ def main() -> int:
     args = parser.parse_args()
     if args.workers < 1:
         raise GymlabError(f"--workers must be at least 1 (seeds trained at once), got {args.workers}")
-    seeds = [int(seed) for seed in args.seeds.split(",")]
+    if args.env not in (TRACK_ID, GRIP_ID):
+        raise GymlabError(f"--env must be {TRACK_ID} or {GRIP_ID} (got {args.env!r})")
+    seeds = parse_int_list(args.seeds, "--seeds")
 
-    settings = {**ppo_settings(), **parse_key_values(args.set, "--set")}
+    settings = {**ppo_settings(args.env), **parse_key_values(args.set, "--set")}
     env_kwargs = {**settings.get("env_kwargs", {}), **parse_key_values(args.env_arg, "--env-arg")}
     if env_kwargs.get("continuous"):
         env_kwargs.pop("actions", None)  # continuous steering has no action table
     settings["env_kwargs"] = env_kwargs
     shown = {key: value for key, value in settings.items() if key != "policy"}
     changed = " with --set/--env-arg" if args.set or args.env_arg else ""
-    print(f"PPO settings (experiments/config/ppo.yml{changed}): {shown}")
+    print(f"{args.env}; PPO settings (experiments/config/ppo.yml{changed}): {shown}")
     options = {
         "steps": args.steps,
         "time_cap": args.time_cap,
         "eval_every": args.eval_every,
         "settings": settings,
+        "env_id": args.env,
     }
     if args.workers == 1:
         results = [race(seed, **options) for seed in seeds]

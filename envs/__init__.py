@@ -21,13 +21,19 @@ _ENTRY_POINTS = {
 }
 
 # Preset ids: a base env whose defaults carry a setting, e.g. ``gymlab/TrackRacer-racing-v2`` is
-# TrackRacer with ``actions="racing"``. Tools that build their evaluation env from the id alone
+# TrackRacer with ``actions="racing"``, ``gymlab/TrackRacer-grip-v2`` continuous grip steering
+# with the ``race_pace`` reward. Tools that build their evaluation env from the id alone
 # (rl-zoo3 passes the YAML's env_kwargs to the training env only) then train and evaluate on the
 # same action set. Keyed by short name, so a preset follows its base id's name and version.
 # ``gymlab/TSP-20-v0`` (random 20-city tours) is the TSP suite's second part: its own id keeps
 # its runs, table and plots apart from the 10-city ones.
 PRESETS: dict[str, dict[str, dict]] = {
-    "track": {"racing": {"actions": "racing"}},
+    "track": {
+        "racing": {"actions": "racing"},
+        # The setup in which PPO meets issue 11's bar (README, "PPO against the limit"): continuous
+        # steering as a fraction of the grip, and the reward that pays for lap time.
+        "grip": {"continuous": True, "grip_steering": True, "reward": "race_pace"},
+    },
     "tsp": {"20": {"n_cities": 20}},
 }
 

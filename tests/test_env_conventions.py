@@ -36,11 +36,12 @@ MODES = {
     "track racing": ("gymlab/TrackRacer-v2", {"actions": "racing"}),
     "track custom list": ("gymlab/TrackRacer-v2", {"actions": [(-20.0, 1.0), (0.0, 2.0), (20.0, 1.0)]}),
     "track continuous": ("gymlab/TrackRacer-v2", {"continuous": True}),
+    "track grip preset": ("gymlab/TrackRacer-grip-v2", {}),
     "track reversed": ("gymlab/TrackRacer-v2", {"track": "kidney", "reverse": True}),
     "track npy route": ("gymlab/TrackRacer-v2", {"track": f"{DATA}/deepracer_tracks/reInvent2019_track.npy"}),
 }
 RANDOM_STEPS = 2000
-WINDOWED = {"gymlab/TrackRacer-v2"}  # envs whose "human" mode opens a matplotlib window
+WINDOWED = {"gymlab/TrackRacer-v2", "gymlab/TrackRacer-grip-v2"}  # envs whose "human" mode opens a matplotlib window
 
 
 def headless() -> bool:
