@@ -31,7 +31,7 @@ from gymlab.envs.errors import GymlabError
 from gymlab.envs.raceline import lap_limit, limit_available
 from gymlab.envs.rewards import DEFAULT_REWARD
 from gymlab.envs.tracks import DEFAULT_TRACK, Track, get_track
-from gymlab.experiments.environments import with_raceline_actions
+from gymlab.experiments.environments import env_arguments, with_raceline_actions
 from gymlab.experiments.store import CONFIG_FILE, read_config
 from gymlab.experiments.traces import Trace, read_trace
 
@@ -263,7 +263,7 @@ def run_track(run_dir: str | Path) -> tuple[Track, dict[str, Any]]:
         )
     config = read_config(run_dir)
     try:
-        env_kwargs = dict(config.get("env_kwargs") or {})
+        env_kwargs = env_arguments(str(config.get("env")), dict(config.get("env_kwargs") or {}))
     except (TypeError, AttributeError, ValueError):
         raise GymlabError(
             f"{run_dir / CONFIG_FILE} is unreadable; delete {run_dir} and train it again"
@@ -275,6 +275,7 @@ def run_track(run_dir: str | Path) -> tuple[Track, dict[str, Any]]:
 def analyze_run(run_dir: str | Path) -> dict[str, Any]:
     """Every number behind ``gymlab track analyze`` for one run folder (config.json + trace.csv)."""
     track, config = run_track(run_dir)
+    env_kwargs = env_arguments(str(config.get("env")), config.get("env_kwargs"))  # a preset's defaults too
     trace = read_trace(run_dir)
     if int(trace["closest_waypoint_behind"].max()) >= len(track.waypoints):
         raise GymlabError(
@@ -288,12 +289,12 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         "name": Path(run_dir).name,
         "track": track.name,
         "agent": config.get("agent"),
-        "reward_name": config.get("reward") or f"{DEFAULT_REWARD} (default)",
+        "reward_name": config.get("reward") or f"{env_kwargs.get('reward', DEFAULT_REWARD)} (default)",
         "rows": len(trace),
         "episodes": len(history),
         "reward_per_waypoint": reward_per_waypoint(trace, track),
         "speed_per_waypoint": speed_per_waypoint(trace, track),
-        "action_usage": action_usage(trace, track, action_table(config.get("env_kwargs") or {})),
+        "action_usage": action_usage(trace, track, action_table(env_kwargs)),
         "best_lap": lap,
         "sectors": sectors_against_limit(lap, track),
         "laps": history,

@@ -12,7 +12,7 @@ from gymlab.envs.errors import GymlabError
 from gymlab.envs.tracks import DEFAULT_TRACK
 from gymlab.experiments.profiles import profile_for, resolve_env_id
 
-__all__ = ["config_env", "env_id", "make_env", "short_name", "with_raceline_actions"]
+__all__ = ["config_env", "env_arguments", "env_id", "make_env", "short_name", "with_raceline_actions"]
 
 
 def env_id(name: str) -> str:
@@ -45,6 +45,16 @@ def make_env(full_id: str, env_kwargs: dict[str, Any] | None = None, wrapper: st
             f"cannot make {full_id!r}: {error}; is the package that registers it installed?"
         ) from None
     return wrapper_class(wrapper)(env) if wrapper else env
+
+
+def env_arguments(full_id: str, env_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The arguments an env is made with: its id's registered defaults (a preset's, e.g.
+    ``gymlab/TrackRacer-grip-v2``'s continuous steering and reward), then ``env_kwargs``."""
+    try:
+        defaults = dict(gym.spec(full_id).kwargs)
+    except gym.error.Error:  # an id gymnasium does not know: only what the run passed
+        defaults = {}
+    return {**defaults, **(env_kwargs or {})}
 
 
 def with_raceline_actions(env_kwargs: dict[str, Any]) -> dict[str, Any]:

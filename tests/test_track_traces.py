@@ -474,3 +474,25 @@ def test_train_from_a_finished_run_continues_its_model_and_its_curve(cli, tmp_pa
     assert other.exit_code == 2 and "keep the parent's action set" in other.stderr
     wrong = cli("train", "track", "--algo", "sac", "--from", tmp_path / "parent", "--out", tmp_path / "bad2")
     assert wrong.exit_code == 2 and "--from" in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("preset", "reward", "actions"),
+    [("gymlab/TrackRacer-grip-v2", "race_pace", 1), ("gymlab/TrackRacer-racing-v2", "progress", 20)],
+)
+def test_analyze_reads_a_preset_runs_defaults(tmp_path, preset, reward, actions):
+    """A preset id's run records no env arguments of its own; its analysis names the preset's
+    reward and action table (continuous: one binned row per (steering, speed) used)."""
+    from gymlab.experiments.analysis import analyze_run
+    from gymlab.experiments.runner import train
+
+    hyperparams = {"n_envs": 1, "n_steps": 64, "batch_size": 32, "n_epochs": 1}
+    train(preset, "ppo", steps=64, env_kwargs={"track": "oval"}, hyperparams=hyperparams, out=tmp_path,
+          eval_episodes=1)  # fmt: skip
+    analysis = analyze_run(tmp_path)
+    assert analysis["reward_name"] in (reward, f"{reward} (default)")  # racing-v2's YAML names it
+    usage = analysis["action_usage"]["actions"]
+    if actions == 1:
+        assert all(action["index"] == -1 for action in usage)  # continuous actions, binned
+    else:
+        assert len(usage) == actions and usage[-1]["speed"] == 4.0  # racing's 20, not deepracer's 10
