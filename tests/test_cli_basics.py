@@ -31,11 +31,20 @@ def test_envs_lists_every_registered_env_with_spaces(cli):
     result = cli("envs", "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [row["id"] for row in rows] == ["gymlab/CoinChange-v0", "gymlab/TSP-v0", "gymlab/TrackRacer-v2"]
+    assert [row["id"] for row in rows] == [
+        "gymlab/CoinChange-v0",
+        "gymlab/TSP-v0",
+        "gymlab/TSP-20-v0",  # each env's presets follow it
+        "gymlab/TrackRacer-v2",
+        "gymlab/TrackRacer-racing-v2",
+        "gymlab/TrackRacer-grip-v2",
+    ]
     for row in rows:
-        assert row["action_space"].startswith("Discrete(")
+        assert row["action_space"].startswith("Discrete(") or row["name"] == "track-grip"
         assert row["observation_space"].startswith("Box(")
         assert row["description"]
+    grip = rows[-1]
+    assert grip["action_space"].startswith("Box(") and "grip_steering=True" in grip["description"]
     table = cli("envs")
     assert table.exit_code == 0 and "gymlab/TrackRacer-v2" in table.stdout
 

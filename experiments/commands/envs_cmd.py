@@ -1,4 +1,4 @@
-"""`gymlab envs`: the registered environments with their action and observation spaces."""
+"""`gymlab envs`: the registered environments and their presets, with action and observation spaces."""
 
 from __future__ import annotations
 
@@ -9,29 +9,48 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gymlab.envs import PRESETS, preset_id
 from gymlab.experiments.commands.common import JsonOption, emit_json
 from gymlab.experiments.profiles import profiles
 
 
 def describe_envs() -> list[dict]:
-    """Each registered gymlab env: short name, id, and its default action/observation spaces."""
+    """Each registered gymlab env, then its preset ids (``gymlab.envs.PRESETS``): short name, id,
+    default action/observation spaces and a one-line description (a preset's: the arguments it sets)."""
     rows = []
     for profile in profiles():
-        short, env_id = profile.short, profile.env_id
-        env = gym.make(env_id)
-        try:
+        rows.append(_describe(profile.short, profile.env_id))
+        for preset, kwargs in PRESETS.get(profile.short, {}).items():
+            settings = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
             rows.append(
-                {
-                    "name": short,
-                    "id": env_id,
-                    "action_space": repr(env.action_space),
-                    "observation_space": repr(env.observation_space),
-                    "description": (type(env.unwrapped).__doc__ or "").strip().splitlines()[0],
-                }
+                _describe(
+                    f"{profile.short}-{preset}",
+                    preset_id(profile.env_id, preset),
+                    f"{profile.env_id} with {settings}",
+                )
             )
-        finally:
-            env.close()
     return rows
+
+
+def _describe(name: str, env_id: str, description: str | None = None) -> dict:
+    env = gym.make(env_id)
+    try:
+        return {
+            "name": name,
+            "id": env_id,
+            "action_space": repr(env.action_space),
+            "observation_space": repr(env.observation_space),
+            "description": description or (type(env.unwrapped).__doc__ or "").strip().splitlines()[0],
+        }
+    finally:
+        env.close()
+
+
+def _short(space: str) -> str:
+    """``Box(-2.0, 2.0, (29,), float32)`` → ``Box(29,)``; ``Discrete(20)`` stays."""
+    if space.startswith("Box(") and "(" in space[4:]:
+        return "Box" + space[space.index("(", 4) : space.index(")", 4) + 1]
+    return space
 
 
 def register(app: typer.Typer) -> None:
@@ -43,8 +62,10 @@ def register(app: typer.Typer) -> None:
             emit_json(rows)
             return
         table = Table(title="gymlab environments")
-        for column in ("name", "id", "action space", "observation space"):
-            table.add_column(column)
+        for column in ("name", "id", "actions", "observations"):
+            table.add_column(column, no_wrap=True)  # ids whole; the spaces in short (--json: in full)
         for row in rows:
-            table.add_row(row["name"], row["id"], row["action_space"], row["observation_space"])
+            table.add_row(
+                row["name"], row["id"], _short(row["action_space"]), _short(row["observation_space"])
+            )
         Console().print(table)
