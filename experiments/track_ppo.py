@@ -121,8 +121,9 @@ def race(
     """Train PPO from scratch with the tuned settings, then time it against the limit and the references.
 
     ``env_id`` is a TrackRacer id (a preset's defaults under ``env_kwargs``); ``settings``
-    default to its entry of ``ppo.yml``. ``steps`` defaults to the settings' ``n_timesteps``. Returns the training wall time,
-    steps, steps/s, the evaluation history, the first evaluations with all laps complete,
+    default to its entry of ``ppo.yml``, ``steps`` to the settings' ``n_timesteps``, and the
+    settings' ``env_wrapper`` wraps the training and evaluation envs. Returns the training wall
+    time, steps, steps/s, the evaluation history, the first evaluations with all laps complete,
     faster than pure pursuit and within :data:`LIMIT_BAR` of the limit, the limit (s, whole
     steps), the final laps of PPO, the raceline tracker and pure pursuit (each with % above
     the limit), PPO's margin on pure pursuit and whether issue 11's bar is met.
