@@ -41,7 +41,8 @@ MODES = {
     "track npy route": ("gymlab/TrackRacer-v2", {"track": f"{DATA}/deepracer_tracks/reInvent2019_track.npy"}),
 }
 RANDOM_STEPS = 2000
-WINDOWED = {"gymlab/TrackRacer-v2", "gymlab/TrackRacer-grip-v2"}  # envs whose "human" mode opens a matplotlib window
+# Envs whose "human" mode opens a matplotlib window.
+WINDOWED = {"gymlab/TrackRacer-v2", "gymlab/TrackRacer-grip-v2"}
 
 
 def headless() -> bool:
