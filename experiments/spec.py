@@ -20,7 +20,7 @@ from gymlab.agents.features import wrapper_class
 from gymlab.agents.rl import ALGORITHMS, algorithm
 from gymlab.envs.arguments import coerce_env_kwargs
 from gymlab.envs.errors import GymlabError
-from gymlab.experiments.environments import env_id, short_name, with_raceline_actions
+from gymlab.experiments.environments import env_arguments, env_id, short_name, with_raceline_actions
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.profiles import EnvProfile, canonical, profile_for
 from gymlab.experiments.store import load_result
@@ -96,10 +96,14 @@ def reward_source(profile: EnvProfile, reward: str | None) -> dict[str, Any] | N
 
 
 def _reward_value(profile: EnvProfile, spec: RunSpec, env_kwargs: dict[str, Any]) -> str | None:
-    """The reward however it arrives: ``--reward``, ``--env-arg reward=…`` or the YAML's
-    ``env_kwargs`` (in that order of precedence; two different explicit values are an error)."""
-    if profile.reward_arg is None or profile.reward_arg not in env_kwargs:
+    """The reward however it arrives: ``--reward``, ``--env-arg reward=…``, the YAML's
+    ``env_kwargs`` or a preset id's default (``gymlab/TrackRacer-grip-v2``: ``race_pace``), in
+    that order of precedence; two different explicit values are an error."""
+    if profile.reward_arg is None:
         return spec.reward
+    if profile.reward_arg not in env_kwargs:
+        preset = env_arguments(profile.env_id).get(profile.reward_arg)  # None for a plain id
+        return spec.reward if spec.reward is not None else preset
     given = env_kwargs.pop(profile.reward_arg)
     explicit = spec.env_kwargs.get(profile.reward_arg)
     if spec.reward is not None and explicit is not None and str(explicit) != str(spec.reward):

@@ -244,3 +244,16 @@ def test_a_reward_file_is_imported_once_per_process(cli, tmp_path):
     )
     train(cli, "track", "ppo", tmp_path / "run", *args, "--set", "batch_size=32")
     assert counter.read_text(encoding="utf-8") == "x"
+
+
+def test_a_preset_ids_reward_is_recorded_and_overridable():
+    """gymlab/TrackRacer-grip-v2 carries race_pace: a run records it (its name, report panels and
+    store rows say race_pace, not the plain env's progress); --reward still wins."""
+    from gymlab.experiments.spec import RunSpec, resolve, run_name
+
+    preset = resolve(RunSpec(env="gymlab/TrackRacer-grip-v2", agent="ppo"))
+    assert preset["reward"] == "race_pace" and preset["env_kwargs"]["reward"] == "race_pace"
+    assert "-race_pace-" in run_name(preset)
+    chosen = resolve(RunSpec(env="gymlab/TrackRacer-grip-v2", agent="ppo", reward="progress"))
+    assert chosen["reward"] == "progress"
+    assert resolve(RunSpec(env="gymlab/TSP-v0", agent="ppo"))["reward"] is None  # a fixed reward
