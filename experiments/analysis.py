@@ -255,7 +255,8 @@ def lap_history(trace: Trace) -> list[dict[str, Any]]:
 
 
 def run_track(run_dir: str | Path) -> tuple[Track, dict[str, Any]]:
-    """The track a run drove (from its ``config.json``) and the run's config."""
+    """The track a run drove (from its ``config.json``) and the run's config, its ``env_kwargs``
+    completed with its id's registered defaults (a preset's, :func:`env_arguments`)."""
     run_dir = Path(run_dir)
     if not (run_dir / CONFIG_FILE).is_file():
         raise GymlabError(
@@ -269,13 +270,13 @@ def run_track(run_dir: str | Path) -> tuple[Track, dict[str, Any]]:
             f"{run_dir / CONFIG_FILE} is unreadable; delete {run_dir} and train it again"
         ) from None
     track = get_track(env_kwargs.get("track", DEFAULT_TRACK), reverse=bool(env_kwargs.get("reverse", False)))
-    return track, config
+    return track, {**config, "env_kwargs": env_kwargs}
 
 
 def analyze_run(run_dir: str | Path) -> dict[str, Any]:
     """Every number behind ``gymlab track analyze`` for one run folder (config.json + trace.csv)."""
     track, config = run_track(run_dir)
-    env_kwargs = env_arguments(str(config.get("env")), config.get("env_kwargs"))  # a preset's defaults too
+    env_kwargs = config["env_kwargs"]  # with a preset's defaults
     trace = read_trace(run_dir)
     if int(trace["closest_waypoint_behind"].max()) >= len(track.waypoints):
         raise GymlabError(
