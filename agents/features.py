@@ -48,7 +48,7 @@ class CityDistances(gym.ObservationWrapper):
 class CurvatureAhead(gym.ObservationWrapper):
     """gymlab/TrackRacer's observation plus the bends coming: the centre line's curvature at
     ``points`` places evenly spaced up to ``distance`` metres ahead of the car, each divided by
-    the sharpest curvature the car can steer (tan 30° / wheelbase) and clipped to ±2.
+    the sharpest curvature the car can steer (tan(max steering) / wheelbase) and clipped to ±2.
 
     The env's own view is 3 m of centre-line points, less than a second at full speed; a driver
     brakes for a bend before it comes into that view, and an MLP reads a bend's tightness from
@@ -57,7 +57,11 @@ class CurvatureAhead(gym.ObservationWrapper):
 
     def __init__(self, env: gym.Env, distance: float = 6.0, points: int = 12):
         super().__init__(env)
-        if not (isinstance(points, int) and 1 <= points <= 64):
+        if not hasattr(env.unwrapped, "track") or not hasattr(env.unwrapped, "arc_length"):
+            raise GymlabError(
+                f"CurvatureAhead reads a track ahead of the car: it wraps gymlab/TrackRacer, not {env}"
+            )
+        if not (isinstance(points, int) and not isinstance(points, bool) and 1 <= points <= 64):
             raise GymlabError(f"CurvatureAhead: points must be a whole number from 1 to 64, got {points!r}")
         if not (isinstance(distance, int | float) and 0 < distance <= 50):
             raise GymlabError(f"CurvatureAhead: distance must be metres in (0, 50], got {distance!r}")

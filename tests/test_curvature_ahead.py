@@ -59,16 +59,45 @@ def test_the_yaml_names_it_with_arguments():
     assert wrap(racer(), spec).reset(seed=0)[0].shape == (37,)
 
 
+def test_it_reads_across_the_start_line_and_the_other_way_round():
+    """Near the end of a lap it reads the track's first metres; on the reversed kidney (driven
+    clockwise) its bends read as right turns (negative)."""
+    env = CurvatureAhead(racer(track="oval"))
+    track = env.unwrapped.track
+    observation, _ = env.reset(seed=0, options={"start": 0.95})  # 0.8 m before the line
+    ahead = (0.95 * track.length + np.arange(0.5, 6.01, 0.5)) % track.length
+    expected = track.curvature[(ahead / track.spacing).astype(int)] / env.unwrapped.car.spec.max_curvature
+    assert np.allclose(observation[29:], expected, atol=1e-6) and (ahead < 6.0).sum() >= 10  # wrapped
+    clockwise = CurvatureAhead(racer(track="kidney", reverse=True), distance=12.0, points=48)
+    observation, _ = clockwise.reset(seed=0)
+    assert observation[29:].min() < -0.1  # a right-hand bend within 12 m
+
+
+def test_it_clips_bends_tighter_than_twice_full_lock():
+    """A car that can barely steer (2°) sees the oval's bends at the ±2 clip, inside the space."""
+    from gymlab.envs.car import CarSpec
+
+    env = CurvatureAhead(racer(track="oval", car=CarSpec(max_steering=2.0)), distance=16.0, points=64)
+    observation, _ = env.reset(seed=0)
+    assert observation[29:].max() == pytest.approx(2.0) and env.observation_space.contains(observation)
+
+
+def test_it_refuses_an_env_without_a_track():
+    with pytest.raises(GymlabError, match="CurvatureAhead reads a track ahead of the car"):
+        CurvatureAhead(gym.make("gymlab/TSP-v0"))
+
+
 @pytest.mark.parametrize(
     "kwargs, fragment",
     [
         ({"points": 0}, "points must be a whole number from 1 to 64"),
         ({"points": 2.5}, "points must be a whole number from 1 to 64"),
+        ({"points": True}, "points must be a whole number from 1 to 64"),
         ({"distance": -1.0}, "distance must be metres in (0, 50]"),
         ({"distance": "far"}, "distance must be metres in (0, 50]"),
     ],
 )
 def test_bad_arguments_are_one_line(kwargs, fragment):
-    with pytest.raises(GymlabError, match=None) as error:
+    with pytest.raises(GymlabError) as error:
         CurvatureAhead(racer(), **kwargs)
     assert fragment in str(error.value) and "\n" not in str(error.value)
