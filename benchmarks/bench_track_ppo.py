@@ -37,6 +37,7 @@ from pathlib import Path
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.raceline import above_limit_percent
 from gymlab.experiments.commands.common import parse_int_list, parse_key_values
+from gymlab.experiments.environments import env_arguments
 from gymlab.experiments.lessons import one_line_errors
 from gymlab.experiments.spread import format_spread, spread
 from gymlab.experiments.track_ppo import (
@@ -109,7 +110,7 @@ def main() -> int:
 
     settings = {**ppo_settings(args.env), **parse_key_values(args.set, "--set")}
     env_kwargs = {**settings.get("env_kwargs", {}), **parse_key_values(args.env_arg, "--env-arg")}
-    if env_kwargs.get("continuous"):
+    if env_arguments(args.env, env_kwargs).get("continuous"):  # given here or by the preset id
         env_kwargs.pop("actions", None)  # continuous steering has no action table
     settings["env_kwargs"] = env_kwargs
     shown = {key: value for key, value in settings.items() if key != "policy"}

@@ -120,9 +120,10 @@ def race(
 ) -> dict[str, Any]:
     """Train PPO from scratch with the tuned settings, then time it against the limit and the references.
 
-    ``env_id`` is a TrackRacer id (a preset's defaults under ``env_kwargs``); ``settings``
-    default to its entry of ``ppo.yml``, ``steps`` to the settings' ``n_timesteps``, and the
-    settings' ``env_wrapper`` wraps the training and evaluation envs. Returns the training wall
+    ``env_id`` is a TrackRacer id, plain or a preset (the settings' ``env_kwargs`` go on top of
+    the id's registered defaults); ``settings`` default to its entry of ``ppo.yml``, ``steps``
+    to the settings' ``n_timesteps``, and the settings' ``env_wrapper`` wraps the training and
+    evaluation envs. Returns the training wall
     time, steps, steps/s, the evaluation history, the first evaluations with all laps complete,
     faster than pure pursuit and within :data:`LIMIT_BAR` of the limit, the limit (s, whole
     steps), the final laps of PPO, the raceline tracker and pure pursuit (each with % above

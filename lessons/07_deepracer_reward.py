@@ -31,7 +31,7 @@ check-reward my_reward.py`, and train on it; or double the budget and watch the 
 What closes most of PPO's gap to the limit, measured with 5 minutes of training (README, "PPO
 against the limit"): a reward that pays for speed (`race_pace`), continuous steering given as a
 fraction of the grip, and exploration noise that is smooth in time (gSDE) — 4.7 % above the
-limit on six seeds with the preset `gymlab/TrackRacer-grip-v2` (`gymlab train
+limit on six seeds with the preset `gymlab/TrackRacer-grip-v2` (train it with `gymlab train
 gymlab/TrackRacer-grip-v2 --algo ppo`), where the classical champion drives at it.
 """
 
