@@ -44,23 +44,26 @@ def preset_id(base_id: str, preset: str) -> str:
     return f"{name}-{preset}-v{version}"
 
 
+def presets_of(short: str) -> list[tuple[str, str, dict]]:
+    """A base env's presets, by its short name (``track``): (preset name, its id, the defaults it adds)."""
+    return [
+        (preset, preset_id(ENV_IDS[short], preset), dict(kwargs))
+        for preset, kwargs in PRESETS.get(short, {}).items()
+    ]
+
+
 def preset_ids() -> dict[str, dict]:
     """Every registered preset id with the default arguments it adds to its base env."""
-    return {
-        preset_id(ENV_IDS[short], preset): kwargs
-        for short, presets in PRESETS.items()
-        for preset, kwargs in presets.items()
-    }
+    return {env_id: kwargs for short in PRESETS for _, env_id, kwargs in presets_of(short)}
 
 
 for _env_id, _entry_point in _ENTRY_POINTS.items():
     if _env_id not in registry:
         register(id=_env_id, entry_point=_entry_point)
-for _short, _presets in PRESETS.items():
-    for _preset, _kwargs in _presets.items():
-        _id = preset_id(ENV_IDS[_short], _preset)
+for _short in PRESETS:
+    for _, _id, _kwargs in presets_of(_short):
         if _id not in registry:
-            register(id=_id, entry_point=_ENTRY_POINTS[ENV_IDS[_short]], kwargs=dict(_kwargs))
+            register(id=_id, entry_point=_ENTRY_POINTS[ENV_IDS[_short]], kwargs=_kwargs)
 
 
-__all__ = ["ENV_IDS", "PRESETS", "GymlabError", "preset_id", "preset_ids"]
+__all__ = ["ENV_IDS", "PRESETS", "GymlabError", "preset_id", "preset_ids", "presets_of"]

@@ -9,25 +9,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gymlab.envs import PRESETS, preset_id
+from gymlab.envs import presets_of
 from gymlab.experiments.commands.common import JsonOption, emit_json
 from gymlab.experiments.profiles import profiles
 
 
 def describe_envs() -> list[dict]:
-    """Each registered gymlab env, then its preset ids (``gymlab.envs.PRESETS``): short name, id,
+    """Each registered gymlab env, then its preset ids (``gymlab.envs.presets_of``): short name, id,
     default action/observation spaces and a one-line description (a preset's: the arguments it sets)."""
     rows = []
     for profile in profiles():
         rows.append(_describe(profile.short, profile.env_id))
-        for preset, kwargs in PRESETS.get(profile.short, {}).items():
+        for preset, preset_env_id, kwargs in presets_of(profile.short):
             settings = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
             rows.append(
-                _describe(
-                    f"{profile.short}-{preset}",
-                    preset_id(profile.env_id, preset),
-                    f"{profile.env_id} with {settings}",
-                )
+                _describe(f"{profile.short}-{preset}", preset_env_id, f"{profile.env_id} with {settings}")
             )
     return rows
 

@@ -10,7 +10,7 @@ from typing import Any
 import gymnasium as gym
 
 from gymlab.agents.base import Agent
-from gymlab.envs import PRESETS, preset_id
+from gymlab.envs import presets_of
 from gymlab.envs.errors import GymlabError
 
 __all__ = [
@@ -188,8 +188,8 @@ def profile_for(env_id: str) -> EnvProfile:
     if env_id in _PROFILES:
         return _PROFILES[env_id]
     for profile in _PROFILES.values():
-        for preset in PRESETS.get(profile.short, {}):
-            if preset_id(profile.env_id, preset) == env_id:
+        for preset, preset_env_id, _ in presets_of(profile.short):
+            if preset_env_id == env_id:
                 return replace(profile, env_id=env_id, short=f"{profile.short}-{preset}")
     return generic_profile(env_id)
 
