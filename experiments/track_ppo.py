@@ -27,13 +27,14 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from gymlab.agents.driving import PurePursuit, RacelineTracker, evaluate_trials
 from gymlab.agents.rl import SB3Agent
+from gymlab.envs import ENV_IDS, preset_id
 from gymlab.envs.raceline import above_limit_percent, lap_limit
 from gymlab.experiments.environments import make_env
 from gymlab.experiments.hyperparams import load_settings
 from gymlab.experiments.training import use_one_torch_thread
 
-TRACK_ID = "gymlab/TrackRacer-v2"
-GRIP_ID = "gymlab/TrackRacer-grip-v2"  # the preset tuned for the bar (gymlab.envs.PRESETS)
+TRACK_ID = ENV_IDS["track"]  # gymlab/TrackRacer-v2
+GRIP_ID = preset_id(TRACK_ID, "grip")  # gymlab/TrackRacer-grip-v2: the preset tuned for the bar
 TIME_CAP = 300.0  # s of training wall time: the issue's 5 minutes
 LIMIT_BAR = 8.0  # % above the lap-time limit (issue 11)
 EVAL_EVERY = 25_000  # environment steps between lap evaluations
