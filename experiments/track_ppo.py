@@ -124,11 +124,11 @@ def race(
     ``env_id`` is a TrackRacer id, plain or a preset (the settings' ``env_kwargs`` go on top of
     the id's registered defaults); ``settings`` default to its entry of ``ppo.yml``, ``steps``
     to the settings' ``n_timesteps``, and the settings' ``env_wrapper`` wraps the training and
-    evaluation envs. Returns the training wall
-    time, steps, steps/s, the evaluation history, the first evaluations with all laps complete,
-    faster than pure pursuit and within :data:`LIMIT_BAR` of the limit, the limit (s, whole
-    steps), the final laps of PPO, the raceline tracker and pure pursuit (each with % above
-    the limit), PPO's margin on pure pursuit and whether issue 11's bar is met.
+    evaluation envs. Returns the training wall time, steps, steps/s, the evaluation history,
+    the first evaluations with all laps complete, faster than pure pursuit and within
+    :data:`LIMIT_BAR` of the limit, the limit (s, whole steps), the final laps of PPO, the
+    raceline tracker and pure pursuit (each with % above the limit), PPO's margin on pure
+    pursuit and whether issue 11's bar is met.
     """
     use_one_torch_thread()  # small networks: a second thread costs more than it gains
     settings = dict(settings or ppo_settings(env_id))
