@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ctypes
 import dis
-import hashlib
 import importlib.util
 import math
 import numbers
@@ -281,13 +280,12 @@ def reward_name(function: Any) -> str:
     return getattr(function, "__name__", None) or type(function).__name__
 
 
-_LOADED: dict[tuple[str, str], tuple[RewardFunction, str]] = {}  # (file, content hash) → loaded
-
-
 def load_reward_file(path: str | Path, timeout: float | None = IMPORT_TIMEOUT) -> tuple[RewardFunction, str]:
-    """Import ``reward_function`` from a DeepRacer-style ``.py`` file, contained like a call —
-    once per process and content: every env of a run shares it (module-level state in the file
-    is shared too), and an edited file is imported afresh.
+    """Import ``reward_function`` from a DeepRacer-style ``.py`` file, contained like a call.
+
+    Each call imports a fresh module, so each env gets its own copy of the file, as each
+    DeepRacer simulation has its own: state the function keeps between calls (a ``global``,
+    an object's attributes) belongs to one car, even when 16 envs share a process.
 
     The import runs under the same guard as every reward call (:class:`GuardedCall`):
     ``sys.exit``, ``KeyboardInterrupt`` or any exception at import time, or an import that
@@ -298,13 +296,6 @@ def load_reward_file(path: str | Path, timeout: float | None = IMPORT_TIMEOUT) -
         raise GymlabError(
             f"reward file {str(path)!r} not found; give a built-in name or an existing .py file"
         )
-    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
-    if key not in _LOADED:
-        _LOADED[key] = _import_reward_file(path, timeout)
-    return _LOADED[key]
-
-
-def _import_reward_file(path: Path, timeout: float | None) -> tuple[RewardFunction, str]:
     spec = importlib.util.spec_from_file_location(f"gymlab_reward_{path.stem}", path)
     if spec is None or spec.loader is None:
         raise GymlabError(f"cannot import {path.name}; a reward file must be a Python .py file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import gymnasium as gym
 import pytest
 
 TINY = ("--set", "n_envs=1", "--set", "n_steps=64", "--set", "batch_size=32")
@@ -222,28 +223,44 @@ def test_reward_given_twice_differently_is_refused(cli, tmp_path):
     assert result.exit_code == 2 and "two rewards given" in result.stderr
 
 
-def test_a_reward_file_is_imported_once_per_process(cli, tmp_path):
-    counter = tmp_path / "imports.txt"
-    reward = tmp_path / "counted.py"
-    reward.write_text(
-        f"with open({str(counter)!r}, 'a') as f:\n    f.write('x')\n\n"
-        "def reward_function(params):\n    return 1.0\n",
-        encoding="utf-8",
-    )
-    args = (
-        "--steps",
-        "64",
-        "--episodes",
-        "1",
-        "--reward",
-        reward,
-        "--set",
-        "n_envs=2",
-        "--set",
-        "n_steps=32",
-    )
+STATEFUL_REWARD = """calls = 0
+
+
+def reward_function(params):
+    global calls  # state between calls, as DeepRacer's community keeps it
+    calls = 1 if params["steps"] == 1 else calls + 1
+    if calls != params["steps"]:
+        raise ValueError("another car's calls reached my global")
+    return 1.0
+"""
+
+
+def test_each_env_gets_its_own_copy_of_a_reward_file(cli, tmp_path):
+    """A global in a reward file belongs to one car, as in DeepRacer's one-car simulation: two
+    vectorized envs in one process each count their own calls (shared, the second env's second
+    step would see 3 calls)."""
+    reward = tmp_path / "stateful.py"
+    reward.write_text(STATEFUL_REWARD, encoding="utf-8")
+    args = ("--steps", "64", "--episodes", "1", "--reward", reward, "--set", "n_envs=2", "--set", "n_steps=32")
     train(cli, "track", "ppo", tmp_path / "run", *args, "--set", "batch_size=32")
-    assert counter.read_text(encoding="utf-8") == "x"
+
+
+def test_a_stateful_reward_shared_by_two_envs_is_caught_by_this_check(tmp_path):
+    """The check above can fail: one function object given to two envs trips it on the second step."""
+    from gymlab.envs.errors import GymlabError
+    from gymlab.envs.rewards import load_reward_file
+
+    reward = tmp_path / "stateful.py"
+    reward.write_text(STATEFUL_REWARD, encoding="utf-8")
+    shared, _ = load_reward_file(reward)
+    cars = [gym.make("gymlab/TrackRacer-v2", reward=shared) for _ in range(2)]
+    for car in cars:
+        car.reset(seed=0)
+    for car in cars:
+        car.step(car.action_space.sample())
+    cars[0].step(cars[0].action_space.sample())
+    with pytest.raises(GymlabError, match="another car's calls"):
+        cars[1].step(cars[1].action_space.sample())
 
 
 def test_a_preset_ids_reward_is_recorded_and_overridable():
