@@ -34,7 +34,7 @@ from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from gymlab.agents.base import Agent
-from gymlab.agents.rl import SB3Agent, check_fits
+from gymlab.agents.rl import SB3Agent
 from gymlab.envs.errors import GymlabError
 from gymlab.experiments.environments import config_env, short_name
 from gymlab.experiments.evaluation import evaluate
@@ -273,8 +273,7 @@ def _train_sb3(
     if config.get("parent"):  # continue the parent's model: its steps go on counting
         agent = continued_agent(config, train_env)
     else:
-        agent = SB3Agent(config["agent"], config["hyperparams"])
-        check_fits(agent.algo, train_env.envs[0], agent.settings)
+        agent = SB3Agent(config["agent"], config["hyperparams"])  # learn() checks it fits the env
     start = agent.model.num_timesteps if agent.model is not None else 0
     steps_run = start + agent.steps_collected(config["steps"], n_envs)
     evaluate_every = EvaluateEvery(agent, evaluations, start, steps_run, config["evaluations"])
