@@ -9,7 +9,7 @@ steps, one line per ``--beams`` width, with how many of the found lap's steps sl
 actions it uses most. A search is not a proof: a wider beam may find a faster lap.
 
 Run: ``.venv/bin/python benchmarks/bench_action_search.py [--tracks reinvent] [--beams 3000,15000]
-[--actions racing]``. On `reinvent` a beam of 3,000 took 37 CPU s, 15,000 took 180 CPU s.
+[--actions racing] [--cell 0.03,0.1,0.05]``. On `reinvent` a beam of 3,000 took 37 CPU s, 15,000 took 180 CPU s.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def main() -> int:
     parser.add_argument("--tracks", default="reinvent", help="comma-separated tracks (default: reinvent)")
     parser.add_argument("--beams", default="3000", help="comma-separated beam widths, e.g. 3000,15000")
     parser.add_argument("--actions", default="racing", help="a discrete action preset (default: racing)")
+    parser.add_argument(
+        "--cell",
+        default="0.03,0.1,0.05",
+        help="the merge cell: lateral offset (m), speed (m/s), heading error (rad); finer finds more, slower",
+    )
     args = parser.parse_args()
     try:
         beams = [int(beam) for beam in args.beams.split(",")]
@@ -52,11 +57,22 @@ def main() -> int:
         raise GymlabError(f"--beams takes comma-separated whole numbers, got {args.beams!r}") from None
     if min(beams) < 1:
         raise GymlabError(f"--beams must be at least 1 (states kept per step), got {args.beams!r}")
+    try:
+        cell = tuple(float(size) for size in args.cell.split(","))
+    except ValueError:
+        cell = ()
+    if len(cell) != 3 or not all(size > 0 for size in cell):
+        raise GymlabError(
+            f"--cell takes three sizes > 0 (offset m, speed m/s, heading rad), got {args.cell!r}"
+        )
     tracks = args.tracks.split(",")
     for track in tracks:  # bad tracks or actions: one line before anything is printed
         TrackRacerEnv(track=track, actions=args.actions).close()
 
-    print(f"`{args.actions}` actions; lap times in s; % above the standing limit in whole 1/15 s steps")
+    print(
+        f"`{args.actions}` actions; lap times in s; % above the standing limit in whole 1/15 s steps; "
+        f"states merged in cells of {cell[0]:g} m × {cell[1]:g} m/s × {cell[2]:g} rad"
+    )
     for track in tracks:
         limit = limits(track)["standing_lap_steps_s"]
         name = get_track(track).name
@@ -70,7 +86,7 @@ def main() -> int:
         )
         for beam in beams:
             try:
-                found = action_lap(track, args.actions, beam=beam)
+                found = action_lap(track, args.actions, beam=beam, cell=cell)
             except NoLapFound as error:
                 print(f"  beam {beam:>6,}: {error}")
                 continue

@@ -274,6 +274,9 @@ def test_clone_and_restore_state_replay_exactly():
         (["--beams", "0,3"], "error: --beams must be at least 1"),
         (["--actions", "nope"], "error: unknown action preset 'nope'"),
         (["--tracks", "nowhere"], "error: unknown track 'nowhere'"),
+        (["--cell", "0.03,0.1"], "error: --cell takes three sizes > 0"),
+        (["--cell", "0.03,0,0.05"], "error: --cell takes three sizes > 0"),
+        (["--cell", "a,b,c"], "error: --cell takes three sizes > 0"),
     ],
 )
 def test_bench_action_search_rejects_bad_input_in_one_line(arguments, message):
