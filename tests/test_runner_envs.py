@@ -241,7 +241,18 @@ def test_each_env_gets_its_own_copy_of_a_reward_file(cli, tmp_path):
     step would see 3 calls)."""
     reward = tmp_path / "stateful.py"
     reward.write_text(STATEFUL_REWARD, encoding="utf-8")
-    args = ("--steps", "64", "--episodes", "1", "--reward", reward, "--set", "n_envs=2", "--set", "n_steps=32")
+    args = (
+        "--steps",
+        "64",
+        "--episodes",
+        "1",
+        "--reward",
+        reward,
+        "--set",
+        "n_envs=2",
+        "--set",
+        "n_steps=32",
+    )
     train(cli, "track", "ppo", tmp_path / "run", *args, "--set", "batch_size=32")
 
 
