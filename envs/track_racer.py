@@ -530,22 +530,32 @@ class TrackRacerEnv(gym.Env):
             self.restore_state(state)
 
     def clone_state(self) -> tuple:
-        """The car's and the episode's state (pose, speed, place on the track, counters, status).
+        """The car's and the episode's state (pose, speed, place on the track, counters, status),
+        and the reward's memory when the reward is an object (``progress`` remembers the last
+        step's progress; its attributes are copied, not deep-copied).
 
         With :meth:`restore_state` and :meth:`drive`, what a planner needs to search the env's
         own dynamics (as ALE's ``cloneState``/``restoreState``): the env is deterministic, so a
-        restored state drives on exactly as before. Not included: the reward function's own
-        memory (``progress`` remembers the last step's progress, so the first :meth:`step` after a
-        restore may pay 0) and the points of ``trajectory`` (it is only cut back to its length then,
-        right when you restore along one line of play).
+        restored state drives, and pays, on exactly as before. Not included: a ``global`` a
+        reward file keeps (restore cannot reach it) and the points of ``trajectory`` (it is only
+        cut back to its length then, right when you restore along one line of play).
         """
-        return self._snapshot(), len(self.trajectory)
+        memory = self._reward_memory()
+        return self._snapshot(), len(self.trajectory), None if memory is None else dict(memory)
 
     def restore_state(self, state: tuple) -> None:
         """Go back to a state from :meth:`clone_state` (``trajectory`` is cut back to its length then)."""
-        snapshot, recorded = state
+        snapshot, recorded, saved = state
         self._restore(snapshot)
         del self.trajectory[recorded:]
+        memory = self._reward_memory()
+        if saved is not None and memory is not None:
+            memory.clear()
+            memory.update(saved)
+
+    def _reward_memory(self) -> dict | None:
+        """The reward object's attributes (its ``__dict__``), or None for one that has none."""
+        return getattr(self.reward_function.function, "__dict__", None)
 
     def drive(self, action) -> str:
         """One step of ``action`` under the episode's rules, without the reward, the observation or rendering.

@@ -267,6 +267,38 @@ def test_clone_and_restore_state_replay_exactly():
     assert first == again and len(env.trajectory) == 1 + 15  # the start, then every step
 
 
+@pytest.mark.parametrize("reward", ["progress", "race_pace", "raceline"])
+def test_a_restored_state_pays_as_before(reward):
+    """The reward's memory is part of the state: after a restore, the same steps pay the same
+    rewards (``progress`` remembers the last step's progress; without it the first step paid 0)."""
+    env = TrackRacerEnv(track="oval", actions="racing", reward=reward)
+    env.reset(options={"start": "line"})
+    for _ in range(10):
+        env.step(11)
+    saved = env.clone_state()
+    first = [env.step(15)[1] for _ in range(5)]
+    env.restore_state(saved)
+    again = [env.step(15)[1] for _ in range(5)]
+    assert first == again
+
+
+def test_a_reward_object_without_attributes_clones_too():
+    """A reward with no ``__dict__`` (a builtin, a class with ``__slots__``) has no memory to copy."""
+
+    class Slotted:
+        __slots__ = ()
+
+        def __call__(self, params):
+            return 1.0
+
+    env = TrackRacerEnv(track="oval", actions="racing", reward=Slotted())
+    env.reset(options={"start": "line"})
+    saved = env.clone_state()
+    env.step(15)
+    env.restore_state(saved)
+    assert env.step(15)[1] == 1.0
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
