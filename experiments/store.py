@@ -84,6 +84,7 @@ class RunResult:
     metrics: dict[str, Any]
     train_seconds: float = 0.0
     cached: bool = False
+    steps_run: int | None = None  # environment steps trained (a continued run counts its parent's)
 
     def row(self) -> dict[str, Any]:
         """A flat table row: env, agent, reward, seed, then every metric."""
@@ -93,7 +94,7 @@ class RunResult:
             "agent": config["agent"],
             "reward": config["reward"] or "default",
             "seed": config["seed"],
-            "steps": config["steps"],
+            "steps": config["steps"] if self.steps_run is None else self.steps_run,
             "train_seconds": round(self.train_seconds, 2),
             **self.metrics,
             "run": self.run_dir.name,
@@ -137,7 +138,9 @@ def load_result(run_dir: str | Path) -> RunResult:
         config, metrics = data["config"], data["metrics"]
         if not isinstance(config, dict) or not isinstance(metrics, dict) or "env" not in config:
             raise TypeError
-        return RunResult(run_dir, config, metrics, float(data.get("train_seconds", 0.0)), True)
+        steps_run = data.get("steps_run")  # absent from runs written before it was recorded
+        steps_run = None if steps_run is None else int(steps_run)
+        return RunResult(run_dir, config, metrics, float(data.get("train_seconds", 0.0)), True, steps_run)
     except (KeyError, TypeError, ValueError):
         raise GymlabError(f"{path} is unreadable; delete {run_dir} and run it again") from None
 

@@ -130,11 +130,12 @@ def execute_run(
                 "metrics": report["summary"],
                 "train_seconds": train_seconds,
                 "eval_seconds": eval_seconds,
+                "steps_run": steps_run,  # PPO runs whole rollouts: the budget rounded up
             }
             partial.commit(result)
         finally:
             partial.discard()
-    return RunResult(run_dir, config, report["summary"], train_seconds)
+    return RunResult(run_dir, config, report["summary"], train_seconds, steps_run=steps_run)
 
 
 class PeriodicEvaluation:
@@ -279,7 +280,7 @@ def _train_sb3(
     evaluate_every = EvaluateEvery(agent, evaluations, start, steps_run, config["evaluations"])
     callbacks: list[BaseCallback] = [evaluate_every]
     if progress:
-        callbacks.append(ProgressBar(config["steps"], f"{config['agent']} on {short_name(config['env'])}"))
+        callbacks.append(ProgressBar(start, steps_run, f"{config['agent']} on {short_name(config['env'])}"))
     agent.learn(
         train_env,
         config["steps"],
@@ -322,6 +323,8 @@ def continued_agent(config: dict[str, Any], train_env: DummyVecEnv) -> SB3Agent:
 def load_agent(run_dir: str | Path) -> tuple[Agent, dict[str, Any]]:
     """The agent of a finished run (the trained model, or the baseline rebuilt) and its config."""
     config = load_result(run_dir).config
+    if config["kind"] in ("sb3", "learner"):
+        use_one_torch_thread()  # as in training: two threads made evaluate's decisions 10–40× slower
     if config["kind"] == "sb3":
         return SB3Agent.load(Path(run_dir) / MODEL_FILE, config["agent"]), config
     made = profile_for(config["env"]).recipe(config["agent"])
@@ -360,11 +363,11 @@ def stderr_progress(clock):
 
 
 class ProgressBar(BaseCallback):
-    """A rich progress bar on stderr over the training steps."""
+    """A rich progress bar on stderr over the training steps, from ``start`` (a parent's steps) to ``end``."""
 
-    def __init__(self, total: int, label: str):
+    def __init__(self, start: int, end: int, label: str):
         super().__init__()
-        self.total, self.label = total, label
+        self.start, self.total, self.label = start, end - start, label
 
     def _on_training_start(self) -> None:
         from rich.progress import TimeRemainingColumn
@@ -373,7 +376,7 @@ class ProgressBar(BaseCallback):
         self.task = self.bar.add_task(f"training {self.label}", total=self.total)
 
     def _on_step(self) -> bool:
-        self.bar.update(self.task, completed=min(self.num_timesteps, self.total))
+        self.bar.update(self.task, completed=min(self.num_timesteps - self.start, self.total))
         return True
 
     def _on_training_end(self) -> None:

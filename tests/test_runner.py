@@ -201,3 +201,33 @@ def test_tensorboard_without_the_package_is_a_clear_error(cli, tmp_path, monkeyp
     assert "--tensorboard needs the tensorboard package" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_a_run_records_the_steps_it_really_trained(cli, tmp_path):
+    """PPO runs whole rollouts: a budget of 100 with rollouts of 64 trains 128 steps, and the
+    run, its table row and `train` say 128, not 100."""
+    from gymlab.experiments.store import load_result
+
+    result = execute_run(cartpole(steps=100), tmp_path / "run")
+    assert result.steps_run == 128 and result.row()["steps"] == 128
+    assert load_result(tmp_path / "run").steps_run == 128 and result.config["steps"] == 100
+    trained = cli("train", "CartPole-v1", "--algo", "ppo", "--steps", "100", "--set", "n_envs=1",
+                  "--set", "n_steps=64", "--set", "batch_size=32", "--out", tmp_path / "cli", "-q")  # fmt: skip
+    assert trained.exit_code == 0, trained.stderr
+    assert "trained 128 steps (a budget of 100 rounded up to whole rollouts)" in trained.stdout
+
+
+def test_a_loaded_model_acts_on_one_torch_thread(tmp_path):
+    """As in training: on these small networks a second thread made decisions 10–40× slower."""
+    import torch
+
+    from gymlab.experiments.training import load_agent
+
+    execute_run(cartpole(), tmp_path / "run")
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        load_agent(tmp_path / "run")
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(threads)

@@ -147,13 +147,24 @@ def train_command(
         "config": result.config,
         "metrics": result.metrics,
         "train_seconds": result.train_seconds,
+        "steps_run": result.steps_run,
         "reused": result.cached,
     }
     if as_json:
         emit_json(payload)
         return
     _print_metrics(f"{result.config['agent']} on {result.config['env']}", result.metrics)
-    typer.echo(f"trained {result.config['steps']:,} steps in {result.train_seconds:.1f} s → {result.run_dir}")
+    typer.echo(f"{_steps_trained(result)} in {result.train_seconds:.1f} s → {result.run_dir}")
+
+
+def _steps_trained(result) -> str:
+    """ "trained 4,096 steps (a budget of 2,000 rounded up to whole rollouts)": the steps really run."""
+    budget, run = result.config["steps"], result.steps_run
+    if run is None or run == budget:
+        return f"trained {budget:,} steps"
+    if result.config.get("parent"):
+        return f"trained on to {run:,} steps (its parent's included)"
+    return f"trained {run:,} steps (a budget of {budget:,} rounded up to whole rollouts)"
 
 
 def _train_seeds(
