@@ -92,14 +92,17 @@ def check_fits(algo: Algorithm, env: gym.Env, settings: dict[str, Any] | None = 
             f"use_sde (gSDE) explores continuous actions only, but {_env_name(env)} has {space}; "
             "drop use_sde or give the env continuous actions (e.g. --env-arg continuous=true)"
         )
+    masks = callable(getattr(env.unwrapped, "action_masks", None))
     if not isinstance(space, algo.action_spaces):
-        fitting = [a.name for a in ALGORITHMS.values() if isinstance(space, a.action_spaces)]
+        fitting = [
+            a.name for a in ALGORITHMS.values() if isinstance(space, a.action_spaces) and (masks or not a.masked)
+        ]
         kinds = " or ".join(kind.__name__ for kind in algo.action_spaces)
         raise GymlabError(
             f"{algo.name} needs a {kinds} action space but {_env_name(env)} has {space}; "
             f"use one of: {', '.join(fitting)} (or pick another action space with --env-arg)"
         )
-    if algo.masked and not callable(getattr(env.unwrapped, "action_masks", None)):
+    if algo.masked and not masks:
         raise GymlabError(
             f"{algo.name} needs an env with action_masks(), which {_env_name(env)} lacks; use ppo instead"
         )

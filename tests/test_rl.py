@@ -31,8 +31,12 @@ def test_dqn_does_not_fit_a_continuous_action_space():
 
 
 def test_sac_does_not_fit_a_discrete_action_space():
-    with pytest.raises(GymlabError, match="sac needs a Box action space"):
+    """The algorithms it suggests fit: maskable_ppo only where the env has action masks."""
+    with pytest.raises(GymlabError, match="sac needs a Box action space") as error:
         check_fits(algorithm("sac"), gym.make("CartPole-v1"))
+    assert "use one of: ppo, a2c, dqn (" in str(error.value)
+    with pytest.raises(GymlabError, match=r"use one of: ppo, a2c, dqn, maskable_ppo \("):
+        check_fits(algorithm("sac"), gym.make("gymlab/CoinChange-v0"))
 
 
 def test_maskable_ppo_needs_action_masks():
