@@ -16,6 +16,16 @@ def test_resolve_env_id_short_and_full():
     assert resolve_env_id("gymlab/TSP-v0") == "gymlab/TSP-v0"
 
 
+def test_every_name_gymlab_envs_lists_resolves_to_its_id(cli):
+    """`gymlab envs` lists presets by short names (track-grip, tsp-20): `train` takes them too."""
+    import json
+
+    rows = json.loads(cli("envs", "--json").stdout)
+    assert {row["name"] for row in rows} >= {"track-grip", "track-racing", "tsp-20"}
+    for row in rows:
+        assert resolve_env_id(row["name"]) == row["id"]
+
+
 def test_unknown_env_is_a_gymlab_error():
     try:
         resolve_env_id("cartpole")

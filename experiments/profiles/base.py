@@ -195,14 +195,21 @@ def profile_for(env_id: str) -> EnvProfile:
 
 
 def resolve_env_id(name: str) -> str:
-    """A short name (``track``), a gymlab id, or any registered gymnasium id → the full id."""
+    """A short name (``track``, or a preset's as `gymlab envs` lists it: ``track-grip``), a gymlab id,
+    or any registered gymnasium id → the full id."""
     for profile in _PROFILES.values():
         if name in (profile.short, profile.env_id):
             return profile.env_id
+        for preset, preset_env_id, _ in presets_of(profile.short):
+            if name == f"{profile.short}-{preset}":
+                return preset_env_id
     if name in gym.registry:
         return name
     known = ", ".join(f"{p.short} ({p.env_id})" for p in _PROFILES.values())
-    raise GymlabError(f"unknown environment {name!r}; choose one of: {known}, or a registered gymnasium id")
+    raise GymlabError(
+        f"unknown environment {name!r}; choose one of: {known}, a preset `gymlab envs` lists, "
+        "or a registered gymnasium id"
+    )
 
 
 def canonical(name: str) -> str:
