@@ -347,16 +347,20 @@ def use_one_torch_thread() -> None:
 
 
 def stderr_progress(clock):
-    """A started rich progress bar on stderr (stdout stays free for ``--json``): text, bar, n/total, ``clock``."""
+    """A started rich progress bar on stderr (stdout stays free for ``--json``): text, bar, n/total,
+    ``clock``. Only where a person watches: piped or captured, stderr holds only real errors (a bar's
+    last frame printed before an error line made the error two lines)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress
 
+    console = Console(stderr=True)
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         clock,
-        console=Console(stderr=True),
+        console=console,
+        disable=not console.is_terminal,
     )
     progress.start()
     return progress

@@ -182,3 +182,12 @@ def test_demo_gd_refuses_a_bad_tolerance_or_start(cli, tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "gd").exists()
+
+
+def test_a_compare_that_fails_is_one_error_line_not_a_bar_and_a_line(cli, tmp_path):
+    """The runs bar is for terminals: captured, a failing run leaves only its error on stderr."""
+    nan = tmp_path / "nan_reward.py"
+    nan.write_text("def reward_function(params):\n    return float('nan')\n", encoding="utf-8")
+    result = cli("compare", "track", "--rewards", nan, "--agents", "ppo", "--steps", "500", "--seeds", "1",
+                 "--out", tmp_path / "cmp")  # fmt: skip
+    assert_one_line_error(result, "nan_reward.py", "NaN")
