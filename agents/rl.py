@@ -95,7 +95,9 @@ def check_fits(algo: Algorithm, env: gym.Env, settings: dict[str, Any] | None = 
     masks = callable(getattr(env.unwrapped, "action_masks", None))
     if not isinstance(space, algo.action_spaces):
         fitting = [
-            a.name for a in ALGORITHMS.values() if isinstance(space, a.action_spaces) and (masks or not a.masked)
+            a.name
+            for a in ALGORITHMS.values()
+            if isinstance(space, a.action_spaces) and (masks or not a.masked)
         ]
         kinds = " or ".join(kind.__name__ for kind in algo.action_spaces)
         raise GymlabError(
