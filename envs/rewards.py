@@ -512,7 +512,7 @@ class GuardedCall:
                 f"raised {name}",
                 "fix the code",
             )
-            if isinstance(error, SyntaxError):
+            if isinstance(error, SyntaxError) and f"line {error.lineno}" not in text:
                 detail += f" (line {error.lineno})"
         return self._error(detail, kind, hint, argument)
 

@@ -381,11 +381,20 @@ def load_route(path: str | Path) -> Track:
         raise GymlabError(
             f"track file {str(path)!r} not found; give a built-in name or an existing .npy route"
         )
+    with path.open("rb") as file:
+        if file.read(6) != b"\x93NUMPY":  # numpy would try to unpickle it and say so
+            raise GymlabError(
+                f"cannot read {path.name}: not a numpy .npy file (no .npy header); give a route saved by numpy.save"
+            )
     try:  # the header first (memory-mapped): the shape is checked before the data is read
         data = np.load(path, mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
         reason = " ".join(str(error).split()) or "empty file"
-        raise GymlabError(f"cannot read {path.name} as a numpy .npy route file ({reason})") from None
+        if "pickle" in reason or "Python objects" in reason:
+            reason = "it holds Python objects, not numbers"
+        raise GymlabError(
+            f"cannot read {path.name} as a numpy .npy route file ({reason}); a route is a float array (N, 6)"
+        ) from None
     if data.ndim != 2 or data.shape[1] != 6 or not np.issubdtype(data.dtype, np.number):
         raise GymlabError(
             f"{path.name} has shape {data.shape}; a DeepRacer route is a numeric (N, 6) array "

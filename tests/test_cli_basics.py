@@ -86,3 +86,10 @@ def test_envs_prefix_imports_and_registers_the_module():
     observation, _ = env.reset(seed=0)
     assert env.observation_space.contains(observation)
     env.close()
+
+
+def test_a_pair_without_equals_is_one_line_with_an_example_of_its_own_kind(cli):
+    result = cli("train", "track", "--algo", "ppo", "--env-arg", "foo")
+    assert result.exit_code == 2 and "--env-arg takes key=value, e.g. track=oval" in result.stderr
+    result = cli("train", "track", "--algo", "ppo", "--set", "foo")
+    assert result.exit_code == 2 and "--set takes key=value, e.g. learning_rate=3e-4" in result.stderr

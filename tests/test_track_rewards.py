@@ -172,8 +172,9 @@ def test_bad_reward_specs(tmp_path):
     with pytest.raises(GymlabError, match="defines no reward_function"):
         resolve_reward(str(tmp_path / "empty.py"))
     (tmp_path / "broken.py").write_text("def reward_function(params)\n    return 1\n")
-    with pytest.raises(GymlabError, match="SyntaxError"):
+    with pytest.raises(GymlabError, match="SyntaxError") as error:
         resolve_reward(str(tmp_path / "broken.py"))
+    assert str(error.value).count("line 1") == 1  # Python's message names the line; not twice
 
 
 @pytest.mark.parametrize("name", list(BUILTIN_REWARDS))

@@ -65,8 +65,13 @@ def test_bad_route_files(tmp_path):
     with pytest.raises(GymlabError, match="NaN"):
         load_route(tmp_path / "nan.npy")
     (tmp_path / "text.npy").write_text("not numpy")
-    with pytest.raises(GymlabError, match="cannot read"):
-        load_route(tmp_path / "text.npy")
+    with pytest.raises(GymlabError, match="cannot read text.npy: not a numpy .npy file"):
+        load_route(tmp_path / "text.npy")  # numpy itself would speak of unpickling
+    np.save(tmp_path / "objects.npy", np.array([{"x": 1}] * 6, dtype=object), allow_pickle=True)
+    with pytest.raises(
+        GymlabError, match=r"it holds Python objects, not numbers\); a route is a float array"
+    ):
+        load_route(tmp_path / "objects.npy")
     with pytest.raises(GymlabError, match="unknown track"):
         get_track("monaco")
 

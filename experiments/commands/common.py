@@ -147,7 +147,8 @@ def parse_key_values(pairs: list[str] | None, what: str) -> dict[str, Any]:
     for pair in pairs or []:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            raise GymlabError(f"{what} takes key=value, e.g. learning_rate=3e-4 (got {pair!r})")
+            example = "track=oval" if what == "--env-arg" else "learning_rate=3e-4"
+            raise GymlabError(f"{what} takes key=value, e.g. {example} (got {pair!r})")
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:
