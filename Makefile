@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The main job: greedy baselines, exact solvers and learned agents side by side on all three
-# envs (3 seeds each), written to runs/compare/ as results.csv/json, PNG plots and report.md.
+# envs (5 seeds per learned or randomised agent; about 20 minutes on 2 cores), written to runs/compare/ as results.csv/json, PNG plots and report.md.
 demo: $(STAMP)
 	$(VENV)/bin/gymlab compare --workers 2 --out runs/compare
 

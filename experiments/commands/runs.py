@@ -278,7 +278,9 @@ def compare_command(
         int | None,
         typer.Option("--seeds", help="Seeds per learned or randomised agent (default 5; --quick: 3)."),
     ] = None,
-    quick: Annotated[bool, typer.Option("--quick", help="Small budgets: about 4 minutes on one core.")] = False,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small budgets: about 4 minutes on one core.")
+    ] = False,
     steps: Annotated[
         int | None, typer.Option("--steps", help="Training steps of every learner (overrides the suite).")
     ] = None,
