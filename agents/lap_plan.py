@@ -273,6 +273,12 @@ class ActionLap:
     search_cpu_s: float
 
 
+def check_cell(cell, what: str = "cell") -> None:
+    """A beam-search merge cell is three sizes > 0: lateral offset (m), speed (m/s), heading (rad)."""
+    if len(cell) != 3 or not all(size > 0 for size in cell):
+        raise GymlabError(f"{what} takes three sizes > 0 (offset m, speed m/s, heading rad), got {cell!r}")
+
+
 def action_lap(
     track: str | Track = "reinvent",
     actions="racing",
@@ -294,8 +300,7 @@ def action_lap(
 
     if not isinstance(beam, int) or beam < 1:
         raise GymlabError(f"beam must be a whole number ≥ 1 of states kept per step, got {beam!r}")
-    if len(cell) != 3 or not all(size > 0 for size in cell):
-        raise GymlabError(f"cell takes three sizes > 0 (offset m, speed m/s, heading rad), got {cell!r}")
+    check_cell(cell)
     began = time.process_time()
     env = TrackRacerEnv(track=track, actions=actions, car=car or CarSpec(), reward="progress")
     env.reset(options={"start": "line"})

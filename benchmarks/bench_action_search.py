@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 
 from gymlab.agents.driving import RacelineTracker, evaluate_trials
-from gymlab.agents.lap_plan import NoLapFound, action_lap
+from gymlab.agents.lap_plan import NoLapFound, action_lap, check_cell
 from gymlab.envs.errors import GymlabError
 from gymlab.envs.raceline import above_limit_percent, limits
 from gymlab.envs.track_racer import TrackRacerEnv
@@ -61,10 +61,7 @@ def main() -> int:
         cell = tuple(float(size) for size in args.cell.split(","))
     except ValueError:
         cell = ()
-    if len(cell) != 3 or not all(size > 0 for size in cell):
-        raise GymlabError(
-            f"--cell takes three sizes > 0 (offset m, speed m/s, heading rad), got {args.cell!r}"
-        )
+    check_cell(cell, "--cell")
     tracks = args.tracks.split(",")
     for track in tracks:  # bad tracks or actions: one line before anything is printed
         TrackRacerEnv(track=track, actions=args.actions).close()

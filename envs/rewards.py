@@ -284,8 +284,10 @@ def load_reward_file(path: str | Path, timeout: float | None = IMPORT_TIMEOUT) -
     """Import ``reward_function`` from a DeepRacer-style ``.py`` file, contained like a call.
 
     Each call imports a fresh module, so each env gets its own copy of the file, as each
-    DeepRacer simulation has its own: state the function keeps between calls (a ``global``,
-    an object's attributes) belongs to one car, even when 16 envs share a process.
+    DeepRacer simulation has its own: state the function keeps between calls in the file (a
+    ``global``, an object's attributes) belongs to one car, even when 16 envs share a process.
+    The file's module-level code therefore runs once per env (and per evaluation env); modules
+    it imports are Python's usual ones, shared by the process.
 
     The import runs under the same guard as every reward call (:class:`GuardedCall`):
     ``sys.exit``, ``KeyboardInterrupt`` or any exception at import time, or an import that

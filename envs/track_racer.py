@@ -537,8 +537,9 @@ class TrackRacerEnv(gym.Env):
         With :meth:`restore_state` and :meth:`drive`, what a planner needs to search the env's
         own dynamics (as ALE's ``cloneState``/``restoreState``): the env is deterministic, so a
         restored state drives, and pays, on exactly as before. Not included: a ``global`` a
-        reward file keeps (restore cannot reach it) and the points of ``trajectory`` (it is only
-        cut back to its length then, right when you restore along one line of play).
+        reward file keeps and state in ``__slots__`` or in another object (restore cannot reach
+        them), and the points of ``trajectory`` (it is only cut back to its length then, right
+        when you restore along one line of play).
         """
         memory = self._reward_memory()
         return self._snapshot(), len(self.trajectory), None if memory is None else dict(memory)

@@ -303,7 +303,8 @@ def tune(
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
             return
         trial.set_user_attr("run", result.run_dir.name)
-        trial.set_user_attr("steps", int(result.config["steps"]))
+        trained = result.steps_run if result.steps_run is not None else result.config["steps"]
+        trial.set_user_attr("steps", int(trained))  # as a pruned trial's: the steps really run
         if result.cached:  # a run reused from an earlier tune: its curve stands for the reports
             report_curve(trial, profile, result.run_dir, grid)
         value = objective(profile, result.metrics)

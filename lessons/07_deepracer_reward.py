@@ -90,7 +90,7 @@ for reward in rewards:
     trained_seconds += run.train_seconds
     env_id = run.config["env"]
     rollout = run.config["hyperparams"]["n_steps"] * run.config["hyperparams"]["n_envs"]
-    trained_steps = -(-steps // rollout) * rollout  # PPO collects whole rollouts
+    trained_steps = run.steps_run  # PPO collects whole rollouts: the budget rounded up
     env_kwargs = {key: value for key, value in run.config["env_kwargs"].items() if key != "reward"}
     print(_("   PPO on {reward:<19} ({seconds:4.1f} s): {result}").format(
         reward=reward, seconds=run.train_seconds, result=describe(run.metrics)))  # fmt: skip

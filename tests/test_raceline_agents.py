@@ -267,7 +267,7 @@ def test_clone_and_restore_state_replay_exactly():
     assert first == again and len(env.trajectory) == 1 + 15  # the start, then every step
 
 
-@pytest.mark.parametrize("reward", ["progress", "race_pace", "raceline"])
+@pytest.mark.parametrize("reward", ["progress", "race_pace"])
 def test_a_restored_state_pays_as_before(reward):
     """The reward's memory is part of the state: after a restore, the same steps pay the same
     rewards (``progress`` remembers the last step's progress; without it the first step paid 0)."""

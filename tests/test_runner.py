@@ -214,7 +214,10 @@ def test_a_run_records_the_steps_it_really_trained(cli, tmp_path):
     trained = cli("train", "CartPole-v1", "--algo", "ppo", "--steps", "100", "--set", "n_envs=1",
                   "--set", "n_steps=64", "--set", "batch_size=32", "--out", tmp_path / "cli", "-q")  # fmt: skip
     assert trained.exit_code == 0, trained.stderr
-    assert "trained 128 steps (a budget of 100 rounded up to whole rollouts)" in trained.stdout
+    assert (
+        "trained 128 steps (a budget of 100 rounded up: every env steps at once, PPO in whole rollouts)"
+        in trained.stdout
+    )
 
 
 def test_a_loaded_model_acts_on_one_torch_thread(tmp_path):

@@ -164,7 +164,7 @@ def _steps_trained(result) -> str:
         return f"trained {budget:,} steps"
     if result.config.get("parent"):
         return f"trained on to {run:,} steps (its parent's included)"
-    return f"trained {run:,} steps (a budget of {budget:,} rounded up to whole rollouts)"
+    return f"trained {run:,} steps (a budget of {budget:,} rounded up: every env steps at once, PPO in whole rollouts)"
 
 
 def _train_seeds(
@@ -204,7 +204,7 @@ def _train_seeds(
                 "out": str(out),
                 "runs": [
                     {"seed": r.config["seed"], "run_dir": str(r.run_dir), "metrics": r.metrics,
-                     "train_seconds": r.train_seconds, "reused": r.cached}
+                     "train_seconds": r.train_seconds, "steps_run": r.steps_run, "reused": r.cached}
                     for r in results
                 ],
                 "spread": {key: value.to_dict() for key, value in spreads.items()},
