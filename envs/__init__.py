@@ -45,9 +45,10 @@ def preset_id(base_id: str, preset: str) -> str:
 
 
 def presets_of(short: str) -> list[tuple[str, str, dict]]:
-    """A base env's presets, by its short name (``track``): (preset name, its id, the defaults it adds)."""
+    """A base env's presets, by its short name (``track``): (the preset's short name, ``track-grip``,
+    its id, the defaults it adds)."""
     return [
-        (preset, preset_id(ENV_IDS[short], preset), dict(kwargs))
+        (f"{short}-{preset}", preset_id(ENV_IDS[short], preset), dict(kwargs))
         for preset, kwargs in PRESETS.get(short, {}).items()
     ]
 

@@ -20,11 +20,9 @@ def describe_envs() -> list[dict]:
     rows = []
     for profile in profiles():
         rows.append(_describe(profile.short, profile.env_id))
-        for preset, preset_env_id, kwargs in presets_of(profile.short):
+        for preset_short, preset_env_id, kwargs in presets_of(profile.short):
             settings = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
-            rows.append(
-                _describe(f"{profile.short}-{preset}", preset_env_id, f"{profile.env_id} with {settings}")
-            )
+            rows.append(_describe(preset_short, preset_env_id, f"{profile.env_id} with {settings}"))
     return rows
 
 

@@ -188,9 +188,9 @@ def profile_for(env_id: str) -> EnvProfile:
     if env_id in _PROFILES:
         return _PROFILES[env_id]
     for profile in _PROFILES.values():
-        for preset, preset_env_id, _ in presets_of(profile.short):
+        for preset_short, preset_env_id, _ in presets_of(profile.short):
             if preset_env_id == env_id:
-                return replace(profile, env_id=env_id, short=f"{profile.short}-{preset}")
+                return replace(profile, env_id=env_id, short=preset_short)
     return generic_profile(env_id)
 
 
@@ -200,8 +200,8 @@ def resolve_env_id(name: str) -> str:
     for profile in _PROFILES.values():
         if name in (profile.short, profile.env_id):
             return profile.env_id
-        for preset, preset_env_id, _ in presets_of(profile.short):
-            if name == f"{profile.short}-{preset}":
+        for preset_short, preset_env_id, _ in presets_of(profile.short):
+            if name == preset_short:
                 return preset_env_id
     if name in gym.registry:
         return name
