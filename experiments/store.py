@@ -138,11 +138,29 @@ def load_result(run_dir: str | Path) -> RunResult:
         config, metrics = data["config"], data["metrics"]
         if not isinstance(config, dict) or not isinstance(metrics, dict) or "env" not in config:
             raise TypeError
-        steps_run = data.get("steps_run")  # absent from runs written before it was recorded
-        steps_run = None if steps_run is None else int(steps_run)
+        steps_run = data.get("steps_run")
+        steps_run = _steps_run_before_it_was_recorded(config) if steps_run is None else int(steps_run)
         return RunResult(run_dir, config, metrics, float(data.get("train_seconds", 0.0)), True, steps_run)
     except (KeyError, TypeError, ValueError):
         raise GymlabError(f"{path} is unreadable; delete {run_dir} and run it again") from None
+
+
+def _steps_run_before_it_was_recorded(config: dict[str, Any]) -> int | None:
+    """A run from before ``steps_run`` was recorded: an SB3 run trained its budget rounded up
+    as SB3 rounds it (so its table row matches newer runs'); None where that is unknown
+    (a run continued ``--from`` a parent: the budget stands)."""
+    hyperparams, steps = config.get("hyperparams"), config.get("steps")
+    if (
+        config.get("kind") != "sb3"
+        or config.get("parent")
+        or not isinstance(hyperparams, dict)
+        or steps is None
+    ):
+        return None
+    from gymlab.agents.rl import SB3Agent
+
+    n_envs = int(hyperparams.get("n_envs", 1))
+    return SB3Agent(config["agent"], hyperparams).steps_collected(steps, n_envs)
 
 
 def read_config(run_dir: str | Path) -> dict[str, Any]:

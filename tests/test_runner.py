@@ -211,6 +211,10 @@ def test_a_run_records_the_steps_it_really_trained(cli, tmp_path):
     result = execute_run(cartpole(steps=100), tmp_path / "run")
     assert result.steps_run == 128 and result.row()["steps"] == 128
     assert load_result(tmp_path / "run").steps_run == 128 and result.config["steps"] == 100
+    written = json.loads((tmp_path / "run" / "result.json").read_text())
+    del written["steps_run"]  # as a run written before steps_run was recorded
+    (tmp_path / "run" / "result.json").write_text(json.dumps(written))
+    assert load_result(tmp_path / "run").steps_run == 128  # SB3's rounding, so rows of old and new runs agree
     trained = cli("train", "CartPole-v1", "--algo", "ppo", "--steps", "100", "--set", "n_envs=1",
                   "--set", "n_steps=64", "--set", "batch_size=32", "--out", tmp_path / "cli", "-q")  # fmt: skip
     assert trained.exit_code == 0, trained.stderr
