@@ -158,7 +158,7 @@ def train_command(
 
 
 def _steps_trained(result) -> str:
-    """ "trained 4,096 steps (a budget of 2,000 rounded up to whole rollouts)": the steps really run."""
+    """The steps really run, e.g. "trained 4,096 steps (a budget of 2,000 rounded up: …)"."""
     budget, run = result.config["steps"], result.steps_run
     if run is None or run == budget:
         return f"trained {budget:,} steps"
